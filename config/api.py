@@ -1,0 +1,86 @@
+"""The API root: /api/v1/ with OpenAPI at /api/v1/openapi.json and docs at /api/v1/docs.
+
+Every error leaves as {"code", "message", "details"} with a 4xx status; bad input is never a 500.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from lienket.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="LienKet API",
+    version="1",
+    description=(
+        "API of LienKet, the cooperation platform of the northern provinces' Departments of Industry and "
+        "Trade and the Ministry of Industry and Trade. Authenticate with `Authorization: Bearer <token>` "
+        "(create a token on your account page or with `manage.py create_token`). Errors are JSON "
+        "`{code, message, details}`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("query", "body", "path", "form")]
+        details.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")})
+    fields = ", ".join(d["field"] for d in details if d["field"]) or _("request")
+    return _error(request, 422, "invalid", _("Invalid input: %(fields)s") % {"fields": fields}, details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthorized", _("Log in or send 'Authorization: Bearer <token>'."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", str(exc) or _("Not found."))
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return _error(request, 403, "forbidden", str(exc) or _("You do not have permission to do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
+    return _error(request, exc.status_code, code, str(exc))
+
+
+def _register_routers() -> None:
+    from lienket.core.api_routes import router as audit_router
+    from lienket.regions.api import router as regions_router
+    from lienket.reporting.api import router as reporting_router
+    from lienket.users.api import router as users_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/users", users_router)
+    api.add_router("/", reporting_router)
+
+
+_register_routers()

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from lienket.core import views as core_views
+
+from .api import api
+
+admin.site.site_header = "LienKet"
+admin.site.site_title = "LienKet"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/", core_views.healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("lienket.users.urls")),
+    path("regions/", include("lienket.regions.urls")),
+    path("audit/", include("lienket.core.urls")),
+    path("reporting/", include("lienket.reporting.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,54 @@
+"""One error type for every refusal a service makes; the HTML layer shows it, the API returns it as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A refusal that the user can act on: bad input, no permission, a conflict, a locked period.
+
+    `code` is stable and machine-readable, `message` is shown to people (already translated),
+    `details` carries structured context such as the list of cell errors of an upload.
+    """
+
+    status = 400
+
+    def __init__(self, code: str, message: str, details: Any = None, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.details = details
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class NotFound(ApplicationError):
+    status = 404
+
+    def __init__(self, message: str, details: Any = None, *, code: str = "not_found") -> None:
+        super().__init__(code, message, details)
+
+
+class PermissionDenied(ApplicationError):
+    status = 403
+
+    def __init__(self, message: str, details: Any = None, *, code: str = "forbidden") -> None:
+        super().__init__(code, message, details)
+
+
+class ValidationFailed(ApplicationError):
+    status = 422
+
+    def __init__(self, message: str, details: Any = None, *, code: str = "invalid") -> None:
+        super().__init__(code, message, details)
+
+
+class Conflict(ApplicationError):
+    status = 409
+
+    def __init__(self, message: str, details: Any = None, *, code: str = "conflict") -> None:
+        super().__init__(code, message, details)

@@ -1,0 +1,101 @@
+"""Numbers and dates in the user's language: Vietnamese 1.234.567,8 and dd/mm/yyyy; English 1,234,567.8."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import translation
+
+from .errors import ValidationFailed
+
+
+def _separators(lang: str | None) -> tuple[str, str]:
+    lang = (lang or translation.get_language() or "vi").split("-")[0]
+    return (",", ".") if lang == "vi" else (".", ",")
+
+
+def format_number(value: Decimal | int | float | str | None, decimals: int | None = None, lang: str | None = None) -> str:
+    """Group thousands and use the language's decimal mark; `decimals=None` keeps the value's own scale."""
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if decimals is not None:
+        quant = Decimal(1).scaleb(-decimals)
+        number = number.quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, frac = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    dec_mark, thousands = _separators(lang)
+    result = thousands.join(groups)
+    if frac:
+        result += dec_mark + frac
+    return sign + result
+
+
+def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> Decimal:
+    """Read a number typed by a person in either convention.
+
+    Rules: when both `.` and `,` appear, the last one is the decimal mark; a lone `,` is decimal
+    (Vietnamese); a lone `.` is decimal unless it groups exactly three digits more than once
+    (`1.234.567`) or the language is Vietnamese and it groups three digits (`1.234`).
+    """
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, bool):
+        raise ValidationFailed(f'"{text}" is not a number')
+    if isinstance(text, int | float):
+        return Decimal(str(text))
+    raw = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if not raw:
+        raise ValidationFailed("empty value")
+    lang = (lang or translation.get_language() or "vi").split("-")[0]
+    s = raw
+    if "," in s and "." in s:
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        parts = s.split(",")
+        if len(parts) > 2 or (lang == "en" and len(parts[-1]) == 3):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif "." in s:
+        parts = s.split(".")
+        if len(parts) > 2 or (lang == "vi" and len(parts[-1]) == 3 and parts[0].lstrip("-+") not in ("", "0")):
+            s = s.replace(".", "")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise ValidationFailed(f'"{raw}" is not a number') from None
+    if not value.is_finite():
+        raise ValidationFailed(f'"{raw}" is not a number')
+    return value
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def parse_iso_date(text: str, *, field: str = "date") -> dt.date:
+    """Parse YYYY-MM-DD (API) or dd/mm/yyyy (people) with a clear error."""
+    raw = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
+        except ValueError:
+            continue
+    raise ValidationFailed(
+        f'{field}: "{raw}" is not a valid date (use YYYY-MM-DD, e.g. 2025-07-01)',
+        {"field": field, "value": raw},
+        code="invalid_date",
+    )
