@@ -1,0 +1,111 @@
+"""Who may do what with reporting data. Used by the HTML views, the API and the services alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienket.core.errors import NotFound, PermissionDenied
+from lienket.users.models import Role
+from lienket.users.permissions import has_role, is_admin, is_coordinator
+
+from .models import Submission, SubmissionStatus
+from .workflow import EDITABLE_STATES
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def is_province_user_of(user: Any, unit: Any) -> bool:
+    return has_role(user, Role.PROVINCE_OFFICER, unit=unit) or has_role(user, Role.PROVINCE_DIRECTOR, unit=unit)
+
+
+def is_director_of(user: Any, unit: Any) -> bool:
+    return has_role(user, Role.PROVINCE_DIRECTOR, unit=unit)
+
+
+def can_view_submission(user: Any, submission: Submission) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_coordinator(user) or is_province_user_of(user, submission.unit):
+        return True
+    # Everyone else signed in (other provinces, Ministry units, secretariat) sees accepted data only.
+    return submission.status == SubmissionStatus.ACCEPTED
+
+
+def visible_submissions(user: Any, qs: QuerySet[Submission] | None = None) -> QuerySet[Submission]:
+    qs = qs if qs is not None else Submission.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if is_coordinator(user):
+        return qs
+    own_units = user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).values("unit_id")
+    return qs.filter(Q(unit_id__in=own_units) | Q(status=SubmissionStatus.ACCEPTED))
+
+
+def edit_refusal(user: Any, submission: Submission, *, on: dt.date | None = None) -> str | None:
+    """Why `user` may not change values of `submission` now, or None if they may."""
+    if not is_province_user_of(user, submission.unit):
+        return _("Only officers and the director of %(unit)s can enter its data.") % {"unit": submission.unit.name}
+    if submission.status == SubmissionStatus.ACCEPTED:
+        return _("This report has been accepted and is locked. Ask the Ministry coordinator to reopen it.")
+    if submission.status not in EDITABLE_STATES:
+        return _("This report is %(status)s; it can be changed only after it is returned.") % {
+            "status": SubmissionStatus(submission.status).label.lower()
+        }
+    day = on or today()
+    if day > submission.edit_deadline:
+        return _("The period closed for changes on %(date)s. Ask the Ministry coordinator to reopen it.") % {
+            "date": submission.edit_deadline.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+def can_edit_values(user: Any, submission: Submission) -> bool:
+    return edit_refusal(user, submission) is None
+
+
+def transition_refusal(user: Any, submission: Submission, action: str) -> str | None:
+    """Why `user` may not fire `action` on `submission` (role only; the state is checked by workflow)."""
+    unit = submission.unit
+    if action == "submit":
+        if is_province_user_of(user, unit):
+            return None
+        return _("Only officers and the director of %(unit)s can submit its report.") % {"unit": unit.name}
+    if action == "approve" or (action == "return" and submission.status == SubmissionStatus.SUBMITTED):
+        if is_director_of(user, unit):
+            return None
+        return _("Only the director of %(unit)s can approve or return a submitted report.") % {"unit": unit.name}
+    if action in {"accept", "return"}:
+        if is_coordinator(user):
+            return None
+        return _("Only the Ministry coordinator can accept or return an approved report.")
+    if action == "reopen":
+        if is_coordinator(user) or is_admin(user):
+            return None
+        return _("Only the Ministry coordinator can reopen a report.")
+    return _("Unknown action.")
+
+
+def can_transition(user: Any, submission: Submission, action: str) -> bool:
+    return transition_refusal(user, submission, action) is None
+
+
+def can_set_target(user: Any, unit: Any) -> bool:
+    return is_coordinator(user) or is_province_user_of(user, unit)
+
+
+def submission_get_for_user(*, id: int, user: Any) -> Submission:
+    """Fetch with the permission check in one call: NotFound for missing, PermissionDenied for not yours."""
+    try:
+        submission = Submission.objects.select_related("dataset", "unit", "period").get(pk=id)
+    except (Submission.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Submission %(id)s does not exist.") % {"id": id}) from None
+    if not can_view_submission(user, submission):
+        raise PermissionDenied(_("You cannot see the report of %(unit)s for this period.") % {"unit": submission.unit.name})
+    return submission

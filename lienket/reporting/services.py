@@ -1,0 +1,562 @@
+"""Writes of the reporting domain. Every change is permission-checked, validated whole, written atomically
+and audited (AuditEntry for workflow and batches, DataValueAudit for each number)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienket.core.audit import audit_log, snapshot
+from lienket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.text import nfc
+from lienket.regions.models import AdminUnit
+
+from . import permissions
+from .models import (
+    DataSet,
+    DataValue,
+    DataValueAudit,
+    DisaggregationOption,
+    Indicator,
+    Period,
+    Submission,
+    Target,
+)
+from .periods import PeriodSpec, parse_period
+from .workflow import transition_check
+
+STORAGE_PLACES = Decimal("0.000001")
+MAX_ABS_VALUE = Decimal("1e17")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who reports what
+
+
+def reporting_date(*, dataset: DataSet, period: PeriodSpec | Period) -> dt.date:
+    """The date that decides which units report: the due date (see periods.py)."""
+    return dataset.due_date(period)
+
+
+def reporting_units(*, dataset: DataSet, period: PeriodSpec | Period) -> QuerySet[AdminUnit]:
+    day = reporting_date(dataset=dataset, period=period)
+    members = dataset.reporting_group.memberships.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    ).values("unit_id")
+    return AdminUnit.objects.valid_on(day).filter(pk__in=members).order_by("code")
+
+
+def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) -> AdminUnit:
+    """The unit a code means for this report: `15` for 2024S1 is Yên Bái, for 2025N9 the new Lào Cai.
+    A key such as `15@2025-07-01` names one record explicitly."""
+    code = nfc(code)
+    day = reporting_date(dataset=dataset, period=period)
+    qs = AdminUnit.objects.provinces()
+    if "@" in code:
+        base, _sep, start = code.partition("@")
+        unit = qs.filter(code=base, valid_from=start).first() if start else None
+    else:
+        unit = qs.valid_on(day).filter(code=code).first()
+    if unit is None:
+        raise NotFound(
+            _("No administrative unit with code “%(code)s” reports on %(date)s.") % {"code": code, "date": day.strftime("%d/%m/%Y")},
+            {"unit": code},
+            code="unknown_unit",
+        )
+    return unit
+
+
+def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
+    """The data set that collects `indicator` for periods of `period_type` (the catalogue allows one)."""
+    return (
+        DataSet.objects.filter(elements__indicator=indicator, period_type=period_type, is_active=True)
+        .order_by("code")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Submissions
+
+
+@transaction.atomic
+def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, actor: Any) -> Submission:
+    """The submission for (data set, unit, period), created as a draft the first time its unit opens it."""
+    spec = parse_period(period_code)
+    if spec.period_type != dataset.period_type:
+        raise ValidationFailed(
+            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
+            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
+            code="wrong_period_type",
+        )
+    if not reporting_units(dataset=dataset, period=spec).filter(pk=unit.pk).exists():
+        raise ValidationFailed(
+            _("%(unit)s does not report %(dataset)s for %(period)s (reporting units are those valid on the due date %(date)s).")
+            % {"unit": unit.name, "dataset": dataset.code, "period": spec.label(), "date": dataset.due_date(spec).strftime("%d/%m/%Y")},
+            code="not_a_reporting_unit",
+        )
+    period = Period.for_code(spec.code)
+    existing = Submission.objects.filter(dataset=dataset, unit=unit, period=period).select_related("dataset", "unit", "period").first()
+    if existing is not None:
+        if not permissions.can_view_submission(actor, existing):
+            raise PermissionDenied(_("You cannot see the report of %(unit)s for this period.") % {"unit": unit.name})
+        return existing
+    if not (permissions.is_province_user_of(actor, unit) or permissions.is_coordinator(actor)):
+        raise PermissionDenied(_("Only officers and the director of %(unit)s can start its report.") % {"unit": unit.name})
+    submission = Submission.objects.create(dataset=dataset, unit=unit, period=period)
+    audit_log(actor=actor, action="submission.create", obj=submission, after=snapshot(submission))
+    return submission
+
+
+@transaction.atomic
+def submission_transition(
+    *, submission: Submission, actor: Any, action: str, reason: str = "", expected_version: int | None = None,
+    reopen_days: int | None = None,
+) -> Submission:
+    """Fire one workflow action. Optimistic locking: pass the version the user saw; if someone else changed
+    the submission meanwhile the action is refused with a conflict instead of silently overwriting."""
+    reason = nfc(reason)
+    current = Submission.objects.select_for_update().select_related("dataset", "unit", "period").get(pk=submission.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict(
+            _("This report was changed by someone else (now %(status)s, version %(version)s). Reload the page and try again.")
+            % {"status": current.get_status_display().lower(), "version": current.version},
+            {"current_version": current.version, "status": current.status},
+            code="version_conflict",
+        )
+    refusal = permissions.transition_refusal(actor, current, action)
+    if refusal:
+        raise PermissionDenied(refusal)
+    transition = transition_check(status=current.status, action=action, reason=reason)
+    if action == "submit":
+        from .validation import validate_submission
+
+        report = validate_submission(submission=current)
+        if report.blocking:
+            raise ValidationFailed(
+                _("The report cannot be submitted: %(count)s problem(s) must be fixed first.") % {"count": len(report.blocking)},
+                {"violations": [v.as_dict() for v in report.blocking]},
+                code="validation_failed",
+            )
+    before = snapshot(current)
+    now = timezone.now()
+    updates: dict[str, Any] = {"status": transition.target, "version": current.version + 1}
+    if action == "submit":
+        updates.update(submitted_at=now, submitted_by=actor, return_reason="")
+    elif action == "approve":
+        updates.update(approved_at=now, approved_by=actor)
+    elif action == "accept":
+        updates.update(accepted_at=now, accepted_by=actor)
+    elif action in {"return", "reopen"}:
+        updates.update(returned_at=now, returned_by=actor, return_reason=reason)
+        if action == "reopen":
+            days = reopen_days if reopen_days is not None else current.dataset.edit_days_after_due or 7
+            updates["reopened_until"] = timezone.localdate() + dt.timedelta(days=max(days, 1))
+    rows = Submission.objects.filter(pk=current.pk, version=current.version).update(**updates)
+    if rows != 1:  # pragma: no cover - guarded by select_for_update; kept for databases without row locks
+        raise Conflict(_("This report was changed by someone else. Reload the page and try again."), code="version_conflict")
+    current.refresh_from_db()
+    audit_log(actor=actor, action=f"submission.{action}", obj=current, before=before, after=snapshot(current), reason=reason)
+    return current
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Data values: one write path for the form, the Excel upload, CSV and the API
+
+
+@dataclass
+class ValueItem:
+    """One value to write. `ref` says where it came from, for error messages (e.g. `Biểu 01!D7`)."""
+
+    unit: AdminUnit | str
+    period: str
+    indicator: str
+    value: Any
+    option: str | None = None
+    is_estimate: bool | None = None
+    comment: str | None = None
+    expected_version: int | None = None
+    ref: str = ""
+
+
+@dataclass
+class ApplyResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    dry_run: bool = False
+    submissions: list[int] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created, "changed": self.changed, "unchanged": self.unchanged, "deleted": self.deleted,
+            "dry_run": self.dry_run, "submissions": self.submissions,
+        }
+
+
+def _err(errors: list[dict[str, Any]], item: ValueItem, code: str, message: str, fieldname: str = "value") -> None:
+    ref = item.ref or ""
+    errors.append({"ref": ref, "field": fieldname, "code": code, "message": f"{ref}: {message}" if ref else message})
+
+
+def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
+    """Read one raw value for `indicator`; None means "empty" (deletes a stored value). Raises ValueError with a
+    user-facing message."""
+    from lienket.core.formats import parse_number
+
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):  # NaN / infinity
+            raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
+        number = Decimal(repr(raw))
+    elif isinstance(raw, int):
+        number = Decimal(raw)
+    elif isinstance(raw, Decimal):
+        number = raw
+    else:
+        try:
+            number = parse_number(str(raw))
+        except (ValidationFailed, InvalidOperation):
+            raise ValueError(_("“%(value)s” is not a number") % {"value": str(raw)[:50]}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
+    if abs(number) >= MAX_ABS_VALUE:
+        raise ValueError(_("%(value)s is too large") % {"value": raw})
+    if indicator.value_type == Indicator.ValueType.INTEGER and number != number.to_integral_value():
+        raise ValueError(_("“%(value)s” must be a whole number") % {"value": raw})
+    if indicator.min_value is not None and number < indicator.min_value:
+        raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": raw, "min": indicator.min_value.normalize()})
+    if indicator.max_value is not None and number > indicator.max_value:
+        raise ValueError(_("%(value)s is above the maximum %(max)s") % {"value": raw, "max": indicator.max_value.normalize()})
+    quantized = number.quantize(STORAGE_PLACES)
+    return quantized
+
+
+def _dataset_map() -> dict[tuple[int, str], DataSet]:
+    out: dict[tuple[int, str], DataSet] = {}
+    for ds in DataSet.objects.filter(is_active=True).select_related("reporting_group").prefetch_related("elements").order_by("code"):
+        for el in ds.elements.all():
+            out.setdefault((el.indicator_id, ds.period_type), ds)
+    return out
+
+
+@transaction.atomic
+def datavalues_apply(
+    *, actor: Any, items: list[ValueItem], source: str, dry_run: bool = False, reason: str = "",
+    progress: Any = None,
+) -> ApplyResult:
+    """Validate every item first; if anything is wrong raise ValidationFailed listing every problem (and
+    write nothing). Otherwise write all of it in one transaction — or, with dry_run, only say what would
+    change. Writing the same items twice changes nothing the second time."""
+    errors: list[dict[str, Any]] = []
+    result = ApplyResult(dry_run=dry_run)
+    reason = nfc(reason)
+    if not items:
+        return result
+
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={str(it.indicator).strip() for it in items})}
+    options = {
+        (o.disaggregation_id, o.code): o
+        for o in DisaggregationOption.objects.filter(code__in={it.option for it in items if it.option})
+    }
+    ds_map = _dataset_map()
+    spec_cache: dict[str, PeriodSpec | None] = {}
+    unit_cache: dict[tuple[str, int, str], AdminUnit | None] = {}
+    members_cache: dict[tuple[int, str], set[int]] = {}
+    sub_cache: dict[tuple[int, int, str], Submission | None] = {}
+    refusal_cache: dict[tuple[int, int, str], str | None] = {}
+    is_province_cache: dict[int, bool] = {}
+
+    planned: list[tuple[ValueItem, Indicator, DataSet, AdminUnit, PeriodSpec, DisaggregationOption | None, Decimal | None]] = []
+    seen: dict[tuple[int, int, str, int], str] = {}
+
+    for item in items:
+        code = str(item.indicator).strip()
+        indicator = indicators.get(code)
+        if indicator is None:
+            _err(errors, item, "unknown_indicator", _("unknown indicator code “%(code)s”") % {"code": code}, "indicator")
+            continue
+        pcode = str(item.period).strip()
+        if pcode not in spec_cache:
+            try:
+                spec_cache[pcode] = parse_period(pcode)
+            except ValidationFailed:
+                spec_cache[pcode] = None
+        spec = spec_cache[pcode]
+        if spec is None:
+            _err(errors, item, "invalid_period", _("“%(code)s” is not a period code") % {"code": pcode}, "period")
+            continue
+        dataset = ds_map.get((indicator.pk, spec.period_type))
+        if dataset is None:
+            _err(errors, item, "not_collected",
+                 _("indicator %(ind)s is not collected for periods like %(period)s") % {"ind": code, "period": spec.code}, "indicator")
+            continue
+        # the unit
+        resolved: AdminUnit | None
+        if isinstance(item.unit, AdminUnit):
+            resolved = item.unit
+        else:
+            ukey = (str(item.unit).strip(), dataset.pk, spec.code)
+            if ukey not in unit_cache:
+                try:
+                    unit_cache[ukey] = unit_resolve(code=ukey[0], dataset=dataset, period=spec)
+                except NotFound:
+                    unit_cache[ukey] = None
+            resolved = unit_cache[ukey]
+        if resolved is None:
+            _err(errors, item, "unknown_unit",
+                 _("no unit with code “%(code)s” reports %(period)s") % {"code": item.unit, "period": spec.label()}, "unit")
+            continue
+        unit = resolved
+        mkey = (dataset.pk, spec.code)
+        if mkey not in members_cache:
+            members_cache[mkey] = set(reporting_units(dataset=dataset, period=spec).values_list("pk", flat=True))
+        if unit.pk not in members_cache[mkey]:
+            _err(errors, item, "not_a_reporting_unit",
+                 _("%(unit)s does not report %(dataset)s for %(period)s") % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, "unit")
+            continue
+        # permission and lock state
+        skey = (dataset.pk, unit.pk, spec.code)
+        if skey not in sub_cache:
+            sub_cache[skey] = (
+                Submission.objects.select_related("dataset", "unit", "period")
+                .filter(dataset=dataset, unit=unit, period__code=spec.code).first()
+            )
+            sub = sub_cache[skey]
+            if sub is not None:
+                refusal_cache[skey] = permissions.edit_refusal(actor, sub)
+            else:
+                if unit.pk not in is_province_cache:
+                    is_province_cache[unit.pk] = permissions.is_province_user_of(actor, unit)
+                if not is_province_cache[unit.pk]:
+                    refusal_cache[skey] = _("Only officers and the director of %(unit)s can enter its data.") % {"unit": unit.name}
+                elif permissions.today() > dataset.edit_deadline(spec):
+                    refusal_cache[skey] = _("The period closed for changes on %(date)s. Ask the Ministry coordinator to reopen it.") % {
+                        "date": dataset.edit_deadline(spec).strftime("%d/%m/%Y")
+                    }
+                else:
+                    refusal_cache[skey] = None
+        refusal = refusal_cache[skey]
+        if refusal:
+            _err(errors, item, "forbidden" if "officers" in refusal or "cán bộ" in refusal else "locked", refusal, "unit")
+            continue
+        # disaggregation option
+        option = None
+        if item.option not in (None, ""):
+            if indicator.disaggregation_id is None:
+                _err(errors, item, "unexpected_option",
+                     _("indicator %(ind)s has no disaggregation, but option “%(opt)s” was given") % {"ind": code, "opt": item.option}, "option")
+                continue
+            option = options.get((indicator.disaggregation_id, str(item.option)))
+            if option is None:
+                _err(errors, item, "unknown_option",
+                     _("“%(opt)s” is not an option of %(ind)s") % {"opt": item.option, "ind": code}, "option")
+                continue
+        # the value
+        try:
+            number = value_parse(item.value, indicator)
+        except ValueError as exc:
+            _err(errors, item, "invalid_value", str(exc))
+            continue
+        natural = (unit.pk, indicator.pk, spec.code, option.pk if option else 0)
+        if natural in seen:
+            _err(errors, item, "duplicate", _("the same value is given twice (also at %(other)s)") % {"other": seen[natural] or "?"})
+            continue
+        seen[natural] = item.ref
+        planned.append((item, indicator, dataset, unit, spec, option, number))
+
+    # Existing values for every (unit, period) touched, in one query per period.
+    existing: dict[tuple[int, int, str, int], DataValue] = {}
+    by_period: dict[str, set[int]] = defaultdict(set)
+    for _item, _ind, _ds, unit, spec, _opt, _num in planned:
+        by_period[spec.code].add(unit.pk)
+    for pcode, unit_ids in by_period.items():
+        for dv in DataValue.objects.filter(period__code=pcode, unit_id__in=unit_ids).select_related("period"):
+            existing[(dv.unit_id, dv.indicator_id, pcode, dv.option_id or 0)] = dv
+
+    actions: list[tuple[str, ValueItem, Indicator, DataSet, AdminUnit, PeriodSpec, DisaggregationOption | None, Decimal | None, DataValue | None]] = []
+    for item, indicator, dataset, unit, spec, option, number in planned:
+        current = existing.get((unit.pk, indicator.pk, spec.code, option.pk if option else 0))
+        if item.expected_version is not None:
+            have = current.version if current else 0
+            if have != item.expected_version:
+                _err(errors, item, "version_conflict",
+                     _("this value was changed by someone else meanwhile (now %(value)s); reload and try again")
+                     % {"value": current.value.normalize() if current else "—"})
+                continue
+        if number is None:
+            kind = "delete" if current is not None else "noop"
+        elif current is None:
+            kind = "create"
+        else:
+            new_estimate = current.is_estimate if item.is_estimate is None else item.is_estimate
+            new_comment = current.comment if item.comment is None else nfc(item.comment)
+            same = current.value == number and current.is_estimate == new_estimate and current.comment == new_comment
+            kind = "unchanged" if same else "update"
+        actions.append((kind, item, indicator, dataset, unit, spec, option, number, current))
+
+    if errors:
+        raise ValidationFailed(
+            _("%(count)s error(s) found; nothing was saved.") % {"count": len(errors)},
+            {"errors": errors[:1000], "error_count": len(errors)},
+            code="invalid_values",
+        )
+
+    for kind, item, indicator, _ds, unit, spec, option, number, _cur in actions:
+        if kind == "create":
+            result.created += 1
+        elif kind == "update":
+            result.changed += 1
+        elif kind == "delete":
+            result.deleted += 1
+        else:
+            result.unchanged += 1
+        result.items.append({
+            "ref": item.ref, "unit": unit.code, "indicator": indicator.code, "period": spec.code,
+            "option": option.code if option else None, "action": kind, "value": str(number) if number is not None else None,
+        })
+    if dry_run:
+        transaction.set_rollback(True)
+        return result
+
+    # Write: periods and submissions first, then values in bulk, then the value history.
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    periods: dict[str, Period] = {}
+    submissions: dict[tuple[int, int, str], Submission] = {}
+    to_create: list[DataValue] = []
+    to_update: list[DataValue] = []
+    to_delete: list[int] = []
+    history: list[DataValueAudit] = []
+    touched: dict[int, dict[str, int]] = defaultdict(lambda: {"created": 0, "changed": 0, "deleted": 0})
+    total = len(actions)
+    for n, (kind, item, indicator, dataset, unit, spec, option, number, current) in enumerate(actions, 1):
+        if progress is not None and n % 5000 == 0:
+            progress(n, total)
+        if kind in {"unchanged", "noop"}:
+            continue
+        if spec.code not in periods:
+            periods[spec.code] = Period.for_code(spec.code)
+        period = periods[spec.code]
+        skey = (dataset.pk, unit.pk, spec.code)
+        if skey not in submissions:
+            sub = sub_cache.get(skey)
+            if sub is None:
+                sub, _created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
+                if _created:
+                    audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+            submissions[skey] = sub
+        sub = submissions[skey]
+        if kind == "create":
+            if number is None:  # pragma: no cover - classified above
+                continue
+            estimate = item.is_estimate
+            if estimate is None:
+                estimate = dataset.elements.filter(indicator=indicator, estimate_by_default=True).exists()
+            to_create.append(DataValue(
+                submission=sub, unit=unit, period=period, indicator=indicator, option=option, value=number,
+                is_estimate=estimate, comment=nfc(item.comment or ""), updated_by=user,
+            ))
+            history.append(DataValueAudit(
+                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.CREATE,
+                new_value=number, new_is_estimate=estimate, reason=reason, source=source, changed_by=user,
+            ))
+            touched[sub.pk]["created"] += 1
+        elif kind == "update":
+            if current is None or number is None:  # pragma: no cover - classified above
+                continue
+            old_value, old_est = current.value, current.is_estimate
+            current.value = number
+            if item.is_estimate is not None:
+                current.is_estimate = item.is_estimate
+            if item.comment is not None:
+                current.comment = nfc(item.comment)
+            current.version += 1
+            current.updated_by = user
+            current.updated_at = now
+            current.submission = sub
+            to_update.append(current)
+            history.append(DataValueAudit(
+                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.UPDATE,
+                old_value=old_value, new_value=number, old_is_estimate=old_est, new_is_estimate=current.is_estimate,
+                reason=reason, source=source, changed_by=user,
+            ))
+            touched[sub.pk]["changed"] += 1
+        elif kind == "delete":
+            if current is None:  # pragma: no cover - classified above
+                continue
+            to_delete.append(current.pk)
+            history.append(DataValueAudit(
+                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.DELETE,
+                old_value=current.value, old_is_estimate=current.is_estimate, reason=reason, source=source, changed_by=user,
+            ))
+            touched[sub.pk]["deleted"] += 1
+    DataValue.objects.bulk_create(to_create, batch_size=2000)
+    DataValue.objects.bulk_update(
+        to_update, ["value", "is_estimate", "comment", "version", "updated_by", "updated_at", "submission"], batch_size=2000
+    )
+    if to_delete:
+        DataValue.objects.filter(pk__in=to_delete).delete()
+    DataValueAudit.objects.bulk_create(history, batch_size=2000)
+    for sub in submissions.values():
+        counts = touched.get(sub.pk)
+        if counts:
+            audit_log(actor=actor, action="datavalues.save", obj=sub, after={**counts, "source": source}, reason=reason)
+    result.submissions = sorted(touched)
+    if progress is not None:
+        progress(total, total)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Plan targets
+
+
+@transaction.atomic
+def target_set(
+    *, actor: Any, indicator: Indicator, unit: AdminUnit, year: int, value: Any, option: DisaggregationOption | None = None,
+    source: str = "",
+) -> Target | None:
+    """Set (or clear, with an empty value) the annual plan target of one indicator for one unit."""
+    if not permissions.can_set_target(actor, unit):
+        raise PermissionDenied(_("Only %(unit)s's officers and director or the Ministry coordinator can set its targets.") % {"unit": unit.name})
+    if not 1990 <= int(year) <= 2100:
+        raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year}, code="invalid_year")
+    try:
+        number = value_parse(value, indicator)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), {"field": "value"}) from None
+    current = Target.objects.filter(indicator=indicator, unit=unit, year=year, option=option).first()
+    before = snapshot(current) if current else None
+    if number is None:
+        if current is not None:
+            current.delete()
+            audit_log(actor=actor, action="target.delete", object_type="reporting.target", object_id=f"{indicator.code}/{unit.key}/{year}",
+                      object_repr=str(current), before=before)
+        return None
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if current is None:
+        current = Target.objects.create(indicator=indicator, unit=unit, year=year, option=option, value=number, source=nfc(source), updated_by=user)
+    elif current.value != number or (source and current.source != nfc(source)):
+        current.value = number
+        if source:
+            current.source = nfc(source)
+        current.updated_by = user
+        current.save()
+    else:
+        return current
+    audit_log(actor=actor, action="target.set", obj=current, before=before, after=snapshot(current))
+    return current
