@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lienket.regions",
     "lienket.conferences",
     "lienket.reporting",
+    "lienket.demo",
 ]
 
 MIDDLEWARE = [
