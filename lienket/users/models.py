@@ -30,6 +30,10 @@ class User(AbstractUser):
     failed_login_count = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
+    #: Set (never stored) by services.user_create when it generated the password, so the caller can show
+    #: it exactly once.
+    generated_password: str | None = None
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
