@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
 
@@ -48,12 +49,12 @@ def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> 
     if isinstance(text, Decimal):
         return text
     if isinstance(text, bool):
-        raise ValidationFailed(f'"{text}" is not a number')
+        raise ValidationFailed(_("“%(value)s” is not a number") % {"value": text})
     if isinstance(text, int | float):
         return Decimal(str(text))
     raw = str(text).strip().replace("\u00a0", "").replace(" ", "")
     if not raw:
-        raise ValidationFailed("empty value")
+        raise ValidationFailed(_("empty value"))
     lang = (lang or translation.get_language() or "vi").split("-")[0]
     s = raw
     if "," in s and "." in s:
@@ -74,9 +75,9 @@ def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> 
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise ValidationFailed(f'"{raw}" is not a number') from None
+        raise ValidationFailed(_("“%(value)s” is not a number") % {"value": raw}) from None
     if not value.is_finite():
-        raise ValidationFailed(f'"{raw}" is not a number')
+        raise ValidationFailed(_("“%(value)s” is not a number") % {"value": raw})
     return value
 
 
@@ -95,7 +96,7 @@ def parse_iso_date(text: str, *, field: str = "date") -> dt.date:
         except ValueError:
             continue
     raise ValidationFailed(
-        f'{field}: "{raw}" is not a valid date (use YYYY-MM-DD, e.g. 2025-07-01)',
+        _("%(field)s: “%(value)s” is not a valid date (use YYYY-MM-DD, e.g. 2025-07-01)") % {"field": field, "value": raw},
         {"field": field, "value": raw},
         code="invalid_date",
     )

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.unit_list, name="unit_list"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("profile/", views.profile, name="profile"),
+]

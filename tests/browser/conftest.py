@@ -45,7 +45,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def login(page: Any, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.locator("form").get_by_role("button", name="Đăng nhập").click()
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("[data-testid=login-form] button[type=submit]").click()
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,553 @@
+"""Reads of the regions domain: units valid on a date, their history and successions, groups and region profiles.
+
+Every read that depends on the map takes a date, because codes are reused: 15 is Yên Bái until 30/06/2025 and the
+new Lào Cai from 01/07/2025. Profiles only add up GSO measures of one year; the figures stated in Resolution
+202/2025/QH15 are another measure and are never mixed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienket.core.errors import NotFound, ValidationFailed
+from lienket.core.formats import format_date, parse_iso_date
+from lienket.core.text import fold, nfc
+
+from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+GSO_MEASURES = (UnitStat.Measure.AREA, UnitStat.Measure.POPULATION)
+MAX_SUCCESSION_DEPTH = 10
+
+TWO_PLACES = Decimal("0.01")
+FOUR_PLACES = Decimal("0.0001")
+
+
+# --- dates ------------------------------------------------------------------------------------------------------
+
+
+def today() -> dt.date:
+    """Today's calendar date in Việt Nam (the server may run in UTC)."""
+    return timezone.localdate(timezone=LOCAL_TZ)
+
+
+def date_from_param(value: str | dt.date | None, *, field: str = "date", default: dt.date | None = None) -> dt.date:
+    """A date from a query parameter (YYYY-MM-DD or dd/mm/yyyy); empty → `default` or today."""
+    if isinstance(value, dt.date):
+        return value
+    if value is None or not value.strip():
+        return default or today()
+    return parse_iso_date(value, field=field)
+
+
+def year_from_param(value: str | int | None) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    raw = value.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1900 <= int(raw) <= 2100:
+        raise ValidationFailed(
+            _('year: "%(value)s" is not a year (use four digits, e.g. 2022)') % {"value": raw},
+            {"field": "year", "value": raw},
+            code="invalid_year",
+        )
+    return int(raw)
+
+
+def _membership_on(day: dt.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+# --- units ------------------------------------------------------------------------------------------------------
+
+
+def unit_list(
+    *, date: dt.date, group: str | None = None, q: str | None = None, level: str | None = AdminUnit.Level.PROVINCE
+) -> QuerySet[AdminUnit]:
+    """Units valid on `date`, optionally members of `group` on that date and matching `q`.
+
+    `q` matches accent-insensitively (Hoà Bình = Hòa Bình = hoa binh) on the name, or exactly on the code.
+    """
+    units = AdminUnit.objects.valid_on(date)
+    if level:
+        if level not in AdminUnit.Level.values:
+            raise ValidationFailed(
+                _('level: "%(value)s" is not one of %(choices)s')
+                % {"value": level, "choices": ", ".join(AdminUnit.Level.values)},
+                {"field": "level", "value": level},
+                code="invalid_level",
+            )
+        units = units.filter(level=level)
+    if group:
+        units = units.filter(pk__in=_group_memberships_on(group_get(key=group), date).values("unit_id"))
+    if q:
+        folded = fold(q)
+        if folded:
+            units = units.filter(Q(name_folded__contains=folded) | Q(code=nfc(q)))
+    return units.order_by("code", F("valid_from").asc(nulls_first=True))
+
+
+def unit_history(*, code: str) -> QuerySet[AdminUnit]:
+    """Every record that has carried `code`, oldest first."""
+    return AdminUnit.objects.filter(code=nfc(code)).order_by(F("valid_from").asc(nulls_first=True))
+
+
+def unit_get(*, code: str, date: dt.date | None = None) -> AdminUnit:
+    """The unit with `code` valid on `date` (default: today in Việt Nam)."""
+    day = date or today()
+    code = nfc(code)
+    unit = AdminUnit.objects.valid_on(day).filter(code=code).first()
+    if unit is not None:
+        return unit
+    history = list(unit_history(code=code))
+    if not history:
+        raise NotFound(
+            _("No administrative unit has the code %(code)s.") % {"code": code},
+            {"code": code},
+            code="unknown_unit",
+        )
+    raise NotFound(
+        _("No administrative unit has the code %(code)s on %(date)s. The code was used by: %(records)s.")
+        % {
+            "code": code,
+            "date": format_date(day),
+            "records": "; ".join(f"{u.name} ({u.period_label})" for u in history),
+        },
+        {"code": code, "date": day.isoformat(), "history": [u.key for u in history]},
+        code="unit_not_valid_on_date",
+    )
+
+
+def unit_predecessors(*, unit: AdminUnit) -> QuerySet[UnitSuccession]:
+    """Successions into `unit` (the units it was formed from)."""
+    return unit.successions_in.select_related("predecessor").order_by("predecessor__code")
+
+
+def unit_successors(*, unit: AdminUnit) -> QuerySet[UnitSuccession]:
+    """Successions out of `unit` (the units it became part of)."""
+    return unit.successions_out.select_related("successor").order_by("successor__code")
+
+
+def unit_memberships(*, unit: AdminUnit) -> QuerySet[GroupMembership]:
+    return unit.group_memberships.select_related("group").order_by(
+        "group__sort_order", F("valid_from").asc(nulls_first=True)
+    )
+
+
+def unit_stats(*, unit: AdminUnit) -> QuerySet[UnitStat]:
+    return unit.stats.order_by("year", "measure")
+
+
+# --- groups -----------------------------------------------------------------------------------------------------
+
+
+def group_list() -> QuerySet[UnitGroup]:
+    return UnitGroup.objects.select_related("parent", "stat_unit").order_by("sort_order", "key")
+
+
+def group_get(*, key: str) -> UnitGroup:
+    group = UnitGroup.objects.select_related("parent", "stat_unit").filter(key=nfc(key)).first()
+    if group is None:
+        known = ", ".join(UnitGroup.objects.order_by("sort_order", "key").values_list("key", flat=True))
+        raise NotFound(
+            _('There is no group "%(key)s". Known groups: %(known)s.') % {"key": key, "known": known or "–"},
+            {"group": key},
+            code="unknown_group",
+        )
+    return group
+
+
+def _group_memberships_on(group: UnitGroup, day: dt.date) -> QuerySet[GroupMembership]:
+    """Memberships valid on `day` whose unit record is valid on `day` too."""
+    return (
+        GroupMembership.objects.filter(group=group)
+        .filter(_membership_on(day))
+        .filter(unit__in=AdminUnit.objects.valid_on(day))
+    )
+
+
+def group_members(*, group_key: str, date: dt.date) -> QuerySet[AdminUnit]:
+    """The units that belong to the group on `date`, by code."""
+    group = group_get(key=group_key)
+    return AdminUnit.objects.filter(pk__in=_group_memberships_on(group, date).values("unit_id")).order_by("code")
+
+
+# --- region profile ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """One member's GSO figures for the profile year; `derived_from_predecessors` when summed from older units."""
+
+    unit: AdminUnit
+    area_km2: Decimal
+    population_thousand: Decimal
+    derived_from_predecessors: bool
+    predecessors: tuple[AdminUnit, ...]
+    stats: tuple[UnitStat, ...]
+
+    @property
+    def density_per_km2(self) -> Decimal | None:
+        return _density(self.population_thousand, self.area_km2)
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({stat.source for stat in self.stats})
+
+
+@dataclass(frozen=True)
+class Figures:
+    units: int
+    members: list[str]
+    area_km2: Decimal
+    population_thousand: Decimal
+    population: int
+    density_per_km2: Decimal | None
+    area_share_pct: Decimal | None
+    population_share_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class SubregionProfile:
+    key: str
+    name: str
+    name_en: str
+    figures: Figures
+    area_share_of_group_pct: Decimal | None
+    population_share_of_group_pct: Decimal | None
+    member_rows: list[MemberFigures]
+    published: dict[str, object] | None  # the statistical region's own published totals, when valid on the date
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    group: UnitGroup
+    year: int
+    date: dt.date
+    date_is_default: bool
+    figures: Figures
+    country: AdminUnit
+    country_area_km2: Decimal
+    country_population_thousand: Decimal
+    member_rows: list[MemberFigures]
+    subregions: list[SubregionProfile]
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    years_available: list[int] = field(default_factory=list)
+
+    @property
+    def country_population(self) -> int:
+        return _persons(self.country_population_thousand)
+
+    def as_dict(self) -> dict[str, object]:
+        """The API shape: numbers as int/float (rounded as documented), dates as ISO strings."""
+        return {
+            **_figures_dict(self.figures),
+            "subregions": [
+                {
+                    "key": sub.key,
+                    "name": sub.name,
+                    **_figures_dict(sub.figures),
+                    "area_share_of_group_pct": _float(sub.area_share_of_group_pct),
+                    "population_share_of_group_pct": _float(sub.population_share_of_group_pct),
+                }
+                for sub in self.subregions
+            ],
+            "date": self.date,
+            "year": self.year,
+            "group": self.group.key,
+            "country": {"area_km2": float(self.country_area_km2), "population": self.country_population},
+            "sources": self.sources,
+            "notes": self.notes,
+        }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _figures_dict(fig: Figures) -> dict[str, object]:
+    return {
+        "units": fig.units,
+        "members": fig.members,
+        "area_km2": float(fig.area_km2),
+        "population": fig.population,
+        "population_thousand": float(fig.population_thousand),
+        "density_per_km2": _float(fig.density_per_km2),
+        "area_share_pct": _float(fig.area_share_pct),
+        "population_share_pct": _float(fig.population_share_pct),
+    }
+
+
+def _persons(thousand: Decimal) -> int:
+    return int((thousand * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _density(population_thousand: Decimal, area_km2: Decimal) -> Decimal | None:
+    if not area_km2:
+        return None
+    return (population_thousand * 1000 / area_km2).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def stat_years() -> list[int]:
+    """Years for which GSO area/population figures are loaded."""
+    return sorted(set(UnitStat.objects.filter(measure__in=GSO_MEASURES).values_list("year", flat=True)))
+
+
+class _StatBook:
+    """The GSO figures of one year, with fallback to predecessors for units formed after the figures."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.by_unit: dict[tuple[int, str], UnitStat] = {
+            (stat.unit_id, stat.measure): stat for stat in UnitStat.objects.filter(year=year, measure__in=GSO_MEASURES)
+        }
+
+    def figure(
+        self, unit: AdminUnit, measure: str, depth: int = 0
+    ) -> tuple[Decimal, list[UnitStat], list[AdminUnit]] | None:
+        own = self.by_unit.get((unit.pk, measure))
+        if own is not None:
+            return own.value, [own], []
+        if depth >= MAX_SUCCESSION_DEPTH:
+            return None
+        links = list(unit.successions_in.select_related("predecessor").order_by("predecessor__code"))
+        if not links:
+            return None
+        total, used, predecessors = Decimal(0), [], []
+        for link in links:
+            part = self.figure(link.predecessor, measure, depth + 1)
+            if part is None:
+                return None
+            total += part[0] * link.share
+            used += part[1]
+            predecessors.append(link.predecessor)
+        return total, used, predecessors
+
+    def member(self, unit: AdminUnit) -> MemberFigures | None:
+        area = self.figure(unit, UnitStat.Measure.AREA)
+        population = self.figure(unit, UnitStat.Measure.POPULATION)
+        if area is None or population is None:
+            return None
+        predecessors = {u.pk: u for u in area[2] + population[2]}
+        return MemberFigures(
+            unit=unit,
+            area_km2=area[0],
+            population_thousand=population[0],
+            derived_from_predecessors=bool(predecessors),
+            predecessors=tuple(sorted(predecessors.values(), key=lambda u: u.code)),
+            stats=tuple(area[1] + population[1]),
+        )
+
+    def members(self, units: Iterable[AdminUnit]) -> list[MemberFigures]:
+        rows, missing = [], []
+        for unit in units:
+            row = self.member(unit)
+            if row is None:
+                missing.append(unit)
+            else:
+                rows.append(row)
+        if missing:
+            raise ValidationFailed(
+                _("No %(year)s area and population figures for %(units)s, nor for all of its predecessors.")
+                % {"year": self.year, "units": ", ".join(f"{u.name} ({u.code}, {u.period_label})" for u in missing)},
+                {"year": self.year, "units": [u.key for u in missing]},
+                code="missing_figures",
+            )
+        return rows
+
+
+def _figures(rows: list[MemberFigures], country_area: Decimal, country_population: Decimal) -> Figures:
+    area = sum((r.area_km2 for r in rows), Decimal(0))
+    population = sum((r.population_thousand for r in rows), Decimal(0))
+    return Figures(
+        units=len(rows),
+        members=sorted(r.unit.code for r in rows),
+        area_km2=area.quantize(TWO_PLACES, rounding=ROUND_HALF_UP),
+        population_thousand=population.quantize(TWO_PLACES, rounding=ROUND_HALF_UP),
+        population=_persons(population),
+        density_per_km2=_density(population, area),
+        area_share_pct=_pct(area, country_area),
+        population_share_pct=_pct(population, country_population),
+    )
+
+
+def _profile_date(group: UnitGroup, year: int, date: dt.date | None) -> tuple[dt.date, str | None]:
+    """The membership date: as given, else 31/12 of the year, else the nearest date with members (with a note)."""
+    if date is not None:
+        if not _group_memberships_on(group, date).exists():
+            raise NotFound(
+                _("The group %(group)s has no members on %(date)s.") % {"group": group.name, "date": format_date(date)},
+                {"group": group.key, "date": date.isoformat()},
+                code="no_members",
+            )
+        return date, None
+    default = dt.date(year, 12, 31)
+    if _group_memberships_on(group, default).exists():
+        return default, None
+    candidates: set[dt.date] = set()
+    for valid_from, valid_to in GroupMembership.objects.filter(group=group).values_list("valid_from", "valid_to"):
+        candidates.update(d for d in (valid_from, valid_to) if d is not None)
+    with_members = sorted((abs((d - default).days), d) for d in candidates if _group_memberships_on(group, d).exists())
+    if not with_members:
+        raise NotFound(
+            _("The group %(group)s has no members.") % {"group": group.name}, {"group": group.key}, code="no_members"
+        )
+    used = with_members[0][1]
+    note = _("The group had no members on %(default)s; the membership of %(used)s is used instead.") % {
+        "default": format_date(default),
+        "used": format_date(used),
+    }
+    return used, note
+
+
+def _country_figures(day: dt.date, year: int) -> tuple[AdminUnit, Decimal, Decimal, list[UnitStat]]:
+    country = AdminUnit.objects.valid_on(day).filter(level=AdminUnit.Level.COUNTRY).first()
+    stats = {s.measure: s for s in UnitStat.objects.filter(unit=country, year=year, measure__in=GSO_MEASURES)}
+    if country is None or len(stats) != len(GSO_MEASURES):
+        raise ValidationFailed(
+            _("No %(year)s area and population figures for the whole country, so shares cannot be computed.")
+            % {"year": year},
+            {"year": year},
+            code="missing_country_figures",
+        )
+    return (
+        country,
+        stats[UnitStat.Measure.AREA].value,
+        stats[UnitStat.Measure.POPULATION].value,
+        list(stats.values()),
+    )
+
+
+def region_profile(*, group_key: str, year: int | None = None, date: dt.date | None = None) -> RegionProfile:
+    """Area, population, density and shares of a region group and its sub-regions for one statistical year.
+
+    Members are the group's members on `date` (default 31/12 of `year`). A member formed after the figures were
+    published (a merged unit) gets the sum of its predecessors' figures, times the share for partial successions.
+    """
+    group = group_get(key=group_key)
+    years = stat_years()
+    if year is None:
+        if not years:
+            raise NotFound(_("No area and population figures are loaded."), {"years_available": []}, code="no_data")
+        year = years[-1]
+    if year not in years:
+        raise NotFound(
+            _("No area and population figures for %(year)s. Years available: %(years)s.")
+            % {"year": year, "years": ", ".join(str(y) for y in years) or "–"},
+            {"year": year, "years_available": years},
+            code="no_data",
+        )
+    day, date_note = _profile_date(group, year, date)
+    book = _StatBook(year)
+    country, country_area, country_population, country_stats = _country_figures(day, year)
+
+    member_units = list(group_members(group_key=group.key, date=day))
+    member_rows = book.members(member_units)
+    figures = _figures(member_rows, country_area, country_population)
+
+    subregions = []
+    for child in group.children.select_related("stat_unit").order_by("sort_order", "key"):
+        child_units = list(group_members(group_key=child.key, date=day))
+        if not child_units:
+            continue
+        child_rows = book.members(child_units)
+        child_figures = _figures(child_rows, country_area, country_population)
+        subregions.append(
+            SubregionProfile(
+                key=child.key,
+                name=child.name,
+                name_en=child.name_en,
+                figures=child_figures,
+                area_share_of_group_pct=_pct(child_figures.area_km2, figures.area_km2),
+                population_share_of_group_pct=_pct(child_figures.population_thousand, figures.population_thousand),
+                member_rows=child_rows,
+                published=_published_totals(child, day, year),
+            )
+        )
+
+    used_stats = [s for row in member_rows for s in row.stats] + country_stats
+    for sub in subregions:
+        used_stats += [s for row in sub.member_rows for s in row.stats]
+    sources = sorted({s.source for s in used_stats})
+    memberships = _group_memberships_on(group, day).values_list("source", flat=True)
+    sources += sorted({src for src in memberships if src} - set(sources))
+
+    notes: list[str] = []
+    if date_note:
+        notes.append(date_note)
+    derived = [row for row in member_rows if row.derived_from_predecessors]
+    if derived:
+        notes.append(
+            _(
+                "%(units)s did not exist in %(year)s: their figures are the sums of their predecessors' %(year)s "
+                "figures (derived from predecessors)."
+            )
+            % {"units": ", ".join(f"{r.unit.name} ({r.unit.code})" for r in derived), "year": year}
+        )
+        notes.append(
+            _(
+                "The area and population stated in Resolution 202/2025/QH15 are a different measure (the population "
+                "is an administrative headcount) and are not used here."
+            )
+        )
+    for stat in used_stats:
+        if stat.note:
+            text = f"{stat.unit.name} ({stat.unit.code}), {stat.get_measure_display()}: {_(stat.note)}"
+            if text not in notes:
+                notes.append(text)
+    notes.append(
+        _(
+            "Totals are exact sums of the published unit figures, rounded only at the end. Articles may print them "
+            "cut rather than rounded: for the 28 units in 2022 the seed article prints 150,058.5 km², 44.93 million "
+            "people, 45.28 per cent of the area, 45.17 per cent of the population and 299 people/km²."
+        )
+    )
+    return RegionProfile(
+        group=group,
+        year=year,
+        date=day,
+        date_is_default=date is None,
+        figures=figures,
+        country=country,
+        country_area_km2=country_area,
+        country_population_thousand=country_population,
+        member_rows=member_rows,
+        subregions=subregions,
+        sources=sources,
+        notes=notes,
+        years_available=years,
+    )
+
+
+def _published_totals(group: UnitGroup, day: dt.date, year: int) -> dict[str, object] | None:
+    """The statistical region's own published totals, shown beside the sum of its members when comparable."""
+    region = group.stat_unit
+    if region is None or not region.is_valid_on(day):
+        return None
+    stats = {s.measure: s for s in UnitStat.objects.filter(unit=region, year=year, measure__in=GSO_MEASURES)}
+    if len(stats) != len(GSO_MEASURES):
+        return None
+    area, population = stats[UnitStat.Measure.AREA], stats[UnitStat.Measure.POPULATION]
+    return {
+        "unit": region,
+        "area_km2": area.value,
+        "population_thousand": population.value,
+        "source": ", ".join(sorted({area.source, population.source})),
+        "note": population.note or area.note,
+    }
