@@ -97,7 +97,7 @@ def test_unit_detail_has_history_successions_memberships_and_stats(client, refer
     population = next(s for s in body["stats"] if s["measure"] == "resolution_population")
     assert population["value"] == 4022638.0
     assert population["year"] == 2025
-    assert "headcount" in population["note"]
+    assert "headcount" in population["note"] or "tạm trú" in population["note"]
 
 
 @pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_profile_north_on_the_new_map(client, reference_data):
     assert body["area_km2"] == 150058.44
     assert body["population"] == 44936630
     assert body["date"] == "2025-08-01"
-    assert any("derived from predecessors" in note for note in body["notes"])
+    assert any("derived from predecessors" in note or "tiền thân" in note for note in body["notes"])
 
 
 @pytest.mark.django_db

@@ -273,3 +273,12 @@ def test_profile_falls_back_to_the_nearest_membership_and_says_so(reference_data
     assert profile.figures.units == 3
     assert "31/12/2022" in profile.notes[0]
     assert "01/07/2025" in profile.notes[0]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English wording of notes; the Vietnamese catalogue is tested by the page tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
