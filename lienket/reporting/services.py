@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -62,7 +62,11 @@ def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) ->
     qs = AdminUnit.objects.provinces()
     if "@" in code:
         base, _sep, start = code.partition("@")
-        unit = qs.filter(code=base, valid_from=start).first() if start else None
+        try:
+            start_date = dt.date.fromisoformat(start)
+        except ValueError:
+            start_date = None
+        unit = qs.filter(code=base, valid_from=start_date).first() if start_date else None
     else:
         unit = qs.valid_on(day).filter(code=code).first()
     if unit is None:
@@ -229,13 +233,17 @@ def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
     else:
         try:
             number = parse_number(str(raw))
-        except (ValidationFailed, InvalidOperation):
+        except (ValidationFailed, ArithmeticError):
             raise ValueError(_("“%(value)s” is not a number") % {"value": str(raw)[:50]}) from None
-    if not number.is_finite():
-        raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
-    if abs(number) >= MAX_ABS_VALUE:
-        raise ValueError(_("%(value)s is too large") % {"value": raw})
-    if indicator.value_type == Indicator.ValueType.INTEGER and number != number.to_integral_value():
+    try:
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number") % {"value": str(raw)[:50]})
+        if abs(number) >= MAX_ABS_VALUE:
+            raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]})
+        integral = number == number.to_integral_value()
+    except ArithmeticError:  # exponents beyond the decimal context, e.g. 1E+999999999
+        raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]}) from None
+    if indicator.value_type == Indicator.ValueType.INTEGER and not integral:
         raise ValueError(_("“%(value)s” must be a whole number") % {"value": raw})
     if indicator.min_value is not None and number < indicator.min_value:
         raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": raw, "min": indicator.min_value.normalize()})
@@ -351,7 +359,9 @@ def datavalues_apply(
                     refusal_cache[skey] = None
         refusal = refusal_cache[skey]
         if refusal:
-            _err(errors, item, "forbidden" if "officers" in refusal or "cán bộ" in refusal else "locked", refusal, "unit")
+            if unit.pk not in is_province_cache:
+                is_province_cache[unit.pk] = permissions.is_province_user_of(actor, unit)
+            _err(errors, item, "locked" if is_province_cache[unit.pk] else "forbidden", refusal, "unit")
             continue
         # disaggregation option
         option = None

@@ -92,7 +92,7 @@ def catalogue() -> dict[str, Indicator]:
 def dataset(code: str, period_type: str, group: UnitGroup, inds: list[Indicator], **extra: Any) -> DataSet:
     ds, created = DataSet.objects.get_or_create(
         code=code, defaults={"name": f"Báo cáo {code}", "name_en": f"Report {code}", "period_type": period_type,
-                             "reporting_group": group, "edit_days_after_due": 36500, **extra},
+                             "reporting_group": group, "edit_days_after_due": 3650, **extra},
     )
     if created:
         for i, ind in enumerate(inds):
