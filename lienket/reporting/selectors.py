@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lienket.regions.models import AdminUnit
+from lienket.core.errors import NotFound, ValidationFailed
+from lienket.core.text import fold, nfc
+from lienket.regions.models import AdminUnit, UnitSuccession
+from lienket.users.permissions import is_coordinator, province_units
 
-from .models import DataSet, Submission, SubmissionStatus
-from .periods import PeriodSpec, parse_period
+from . import permissions
+from .models import (
+    DataSet,
+    DataSetElement,
+    DataValue,
+    DataValueAudit,
+    DisaggregationOption,
+    Indicator,
+    Period,
+    Submission,
+    SubmissionStatus,
+    Target,
+)
+from .periods import PeriodSpec, PeriodType, parse_period, periods_of_type
 from .services import reporting_units
+
+ONE_DECIMAL = Decimal("0.1")
+DONE_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED, SubmissionStatus.ACCEPTED})
 
 
 @dataclass
@@ -93,3 +114,475 @@ def completeness(*, dataset: DataSet, period_code: str, on: dt.date | None = Non
         overdue = submitted_at is None and today > due
         report.rows.append(CompletenessRow(unit, sub, status, submitted_at, on_time, overdue))
     return report
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reads for the HTML pages (catalogue, my work, lists). Every read of data values goes through
+# `values_visible`, so nobody sees another unit's numbers they may not see (permissions.visible_submissions).
+
+
+def pct_change(current: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """(current − base) ÷ |base| × 100 with one decimal; None when either is missing or the base is 0."""
+    if current is None or base is None or base == 0:
+        return None
+    return ((current - base) / abs(base) * 100).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def pct_of(value: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """value ÷ whole × 100 with one decimal (e.g. % of plan achieved); None when missing or whole is 0."""
+    if value is None or whole is None or whole == 0:
+        return None
+    return (value / whole * 100).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def indicator_catalogue(*, q: str = "") -> QuerySet[Indicator]:
+    """The active indicators with everything the catalogue page shows; `q` matches code or name (accents optional)."""
+    qs = (
+        Indicator.objects.filter(is_active=True)
+        .select_related("disaggregation", "weight_indicator", "numerator", "denominator")
+        .prefetch_related("disaggregation__options", "datasets")
+        .order_by("sort_order", "code")
+    )
+    q = nfc(q or "").strip()
+    if q:
+        folded = fold(q)
+        ids = [i.pk for i in qs if folded in fold(f"{i.code} {i.name} {i.name_en} {i.short_name}")]
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def dataset_list() -> QuerySet[DataSet]:
+    return DataSet.objects.filter(is_active=True).select_related("reporting_group").annotate(
+        indicator_count=Count("elements")
+    ).order_by("code")
+
+
+def dataset_get(*, code: str) -> DataSet:
+    dataset = DataSet.objects.select_related("reporting_group").filter(code=(code or "").strip()).first()
+    if dataset is None:
+        raise NotFound(_("There is no data set with code “%(code)s”.") % {"code": code}, {"dataset": code},
+                       code="unknown_dataset")
+    return dataset
+
+
+def dataset_elements(*, dataset: DataSet) -> QuerySet[DataSetElement]:
+    return (
+        DataSetElement.objects.filter(dataset=dataset)
+        .select_related("indicator", "indicator__disaggregation")
+        .prefetch_related("indicator__disaggregation__options")
+        .order_by("sort_order", "id")
+    )
+
+
+def year_param(raw: str | None, *, default: int) -> int:
+    """A year from a query parameter; ValidationFailed (400) for anything that is not 1990–2100."""
+    text = (raw or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise ValidationFailed(_("“%(year)s” is not a valid year (1990–2100).") % {"year": text[:20]}, {"field": "year"},
+                               code="invalid_year")
+    return int(text)
+
+
+def unit_for_entry(*, user: Any, dataset: DataSet, spec: PeriodSpec) -> list[AdminUnit]:
+    """The user's own units (province roles) that report `dataset` for `spec`."""
+    own = [u.pk for u in province_units(user)]
+    if not own:
+        return []
+    return list(reporting_units(dataset=dataset, period=spec).filter(pk__in=own))
+
+
+@dataclass
+class DatasetPeriod:
+    spec: PeriodSpec
+    due_date: dt.date
+    edit_deadline: dt.date
+    is_past_due: bool
+    own: list[tuple[AdminUnit, Submission | None]] = field(default_factory=list)
+
+
+def dataset_periods(*, dataset: DataSet, year: int, user: Any, on: dt.date | None = None) -> list[DatasetPeriod]:
+    """The periods of one year of a data set with due dates, and for each the user's own reporting units with
+    their submission (None when not started)."""
+    today = on or timezone.localdate()
+    specs = periods_of_type(dataset.period_type, year)
+    own_ids = [u.pk for u in province_units(user)]
+    subs = {
+        (s.unit_id, s.period.code): s
+        for s in Submission.objects.filter(dataset=dataset, period__year=year, unit_id__in=own_ids).select_related("period")
+    }
+    out: list[DatasetPeriod] = []
+    for spec in specs:
+        due = dataset.due_date(spec)
+        row = DatasetPeriod(spec, due, dataset.edit_deadline(spec), today > due)
+        for unit in unit_for_entry(user=user, dataset=dataset, spec=spec):
+            row.own.append((unit, subs.get((unit.pk, spec.code))))
+        out.append(row)
+    return out
+
+
+@dataclass
+class DueItem:
+    dataset: DataSet
+    period: PeriodSpec
+    unit: AdminUnit
+    due_date: dt.date
+    submission: Submission | None
+    today: dt.date
+
+    @property
+    def done(self) -> bool:
+        return self.submission is not None and self.submission.status in DONE_STATES
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.today > self.due_date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_date - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max((self.today - self.due_date).days, 0)
+
+
+def due_soon(*, user: Any, on: dt.date | None = None, horizon_days: int = 45, lookback_days: int = 60) -> list[DueItem]:
+    """Reports the user's units must send soon (due within `horizon_days`), and those past due in the last
+    `lookback_days` that are still not submitted."""
+    today = on or timezone.localdate()
+    units = list(province_units(user))
+    if not units:
+        return []
+    unit_ids = [u.pk for u in units]
+    items: list[DueItem] = []
+    for dataset in DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"):
+        for year in (today.year - 1, today.year, today.year + 1):
+            for spec in periods_of_type(dataset.period_type, year):
+                due = dataset.due_date(spec)
+                if not today - dt.timedelta(days=lookback_days) <= due <= today + dt.timedelta(days=horizon_days):
+                    continue
+                reporting = list(reporting_units(dataset=dataset, period=spec).filter(pk__in=unit_ids))
+                if not reporting:
+                    continue
+                subs = {
+                    s.unit_id: s
+                    for s in Submission.objects.filter(dataset=dataset, period__code=spec.code, unit__in=reporting)
+                    .select_related("period")
+                }
+                for unit in reporting:
+                    item = DueItem(dataset, spec, unit, due, subs.get(unit.pk), today)
+                    if due < today and item.done:
+                        continue
+                    items.append(item)
+    items.sort(key=lambda i: (i.due_date, i.dataset.code, i.unit.code))
+    return items
+
+
+def submissions_open(*, user: Any) -> QuerySet[Submission]:
+    """The user's own units' reports that are not accepted yet (drafts, returned, waiting for approval)."""
+    return (
+        Submission.objects.filter(unit__in=province_units(user))
+        .exclude(status=SubmissionStatus.ACCEPTED)
+        .select_related("dataset", "unit", "period")
+        .order_by("-period__start", "dataset__code")
+    )
+
+
+def acceptance_queue(*, user: Any) -> QuerySet[Submission]:
+    """Approved reports waiting for the Ministry coordinator's acceptance, oldest approval first."""
+    if not is_coordinator(user):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(status=SubmissionStatus.APPROVED)
+        .select_related("dataset", "unit", "period", "approved_by")
+        .order_by("approved_at", "id")
+    )
+
+
+def latest_due_period(*, dataset: DataSet, on: dt.date) -> PeriodSpec | None:
+    """The most recent period of `dataset` whose due date is on or before `on`."""
+    best: PeriodSpec | None = None
+    for year in (on.year - 1, on.year):
+        for spec in periods_of_type(dataset.period_type, year):
+            if dataset.due_date(spec) <= on and (best is None or dataset.due_date(spec) > dataset.due_date(best)):
+                best = spec
+    return best
+
+
+def completeness_overview(*, on: dt.date | None = None) -> list[CompletenessReport]:
+    """For every active data set, completeness and timeliness of its most recently due period."""
+    today = on or timezone.localdate()
+    reports: list[CompletenessReport] = []
+    for dataset in DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"):
+        spec = latest_due_period(dataset=dataset, on=today)
+        if spec is not None:
+            reports.append(completeness(dataset=dataset, period_code=spec.code, on=today))
+    return reports
+
+
+def submission_search(
+    *, user: Any, dataset: DataSet | None = None, period_code: str = "", unit: str = "", status: str = "",
+) -> QuerySet[Submission]:
+    """Submissions the user may see, filtered. `unit` is a GSO code (any validity) or a key such as `25@2025-07-01`."""
+    qs = permissions.visible_submissions(user, Submission.objects.select_related("dataset", "unit", "period"))
+    if dataset is not None:
+        qs = qs.filter(dataset=dataset)
+    if period_code:
+        qs = qs.filter(period__code=parse_period(period_code).code)
+    unit = nfc(unit or "").strip()
+    if unit:
+        base, sep, start = unit.partition("@")
+        qs = qs.filter(unit__code=base)
+        if sep:
+            try:
+                qs = qs.filter(unit__valid_from=dt.date.fromisoformat(start))
+            except ValueError:
+                raise ValidationFailed(_("“%(unit)s” is not a unit code or key (e.g. 25 or 25@2025-07-01).") % {"unit": unit},
+                                       {"field": "unit"}, code="invalid_unit") from None
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-period__start", "dataset__code", "unit__code")
+
+
+def value_history(*, submission: Submission, indicator: Indicator) -> QuerySet[DataValueAudit]:
+    """The value-level history of one indicator (every option) in one submission, newest first."""
+    return (
+        DataValueAudit.objects.filter(unit=submission.unit, period=submission.period, indicator=indicator)
+        .select_related("changed_by", "option")
+        .order_by("-changed_at", "-id")
+    )
+
+
+def value_last_change(*, unit: AdminUnit, period: Period, indicator: Indicator, option: DisaggregationOption | None) -> DataValueAudit | None:
+    return (
+        DataValueAudit.objects.filter(unit=unit, period=period, indicator=indicator, option=option)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+
+
+# --- values across periods and across the 2025 merger ---------------------------------------------------
+
+
+def values_visible(
+    *, user: Any, units: list[AdminUnit], period_codes: list[str] | None = None, year: int | None = None,
+    indicators: list[Indicator] | None = None,
+) -> QuerySet[DataValue]:
+    """Stored values of `units` that `user` may see: their submission must be visible to the user (own
+    unit, coordinator, or accepted)."""
+    subs = Submission.objects.filter(unit__in=units)
+    values = DataValue.objects.filter(unit__in=units)
+    if period_codes is not None:
+        subs = subs.filter(period__code__in=period_codes)
+        values = values.filter(period__code__in=period_codes)
+    if year is not None:
+        subs = subs.filter(period__year=year)
+        values = values.filter(period__year=year)
+    if indicators is not None:
+        values = values.filter(indicator__in=indicators)
+    return values.filter(submission__in=permissions.visible_submissions(user, subs)).select_related("period")
+
+
+@dataclass(frozen=True)
+class UnitValue:
+    """A unit's value for one period; for a merged unit whose figure was reported by its predecessors, their
+    sum (`from_predecessors`)."""
+
+    value: Decimal | None
+    from_predecessors: bool = False
+
+
+MISSING = UnitValue(None)
+
+
+class ValueLookup:
+    """Visible values of one unit and of its predecessors (UnitSuccession) for a set of periods, loaded in
+    one query, answering "the unit's value of indicator X for period P"."""
+
+    def __init__(
+        self, *, user: Any, unit: AdminUnit, indicators: list[Indicator], period_codes: list[str] | None = None,
+        year: int | None = None,
+    ) -> None:
+        self.unit = unit
+        self.successions = list(UnitSuccession.objects.filter(successor=unit).select_related("predecessor"))
+        units = [unit, *[s.predecessor for s in self.successions]]
+        self.values: dict[tuple[int, int, str, int], Decimal] = {}
+        self.period_codes: set[str] = set()
+        for dv in values_visible(user=user, units=units, period_codes=period_codes, year=year, indicators=indicators):
+            self.values[(dv.unit_id, dv.indicator_id, dv.period.code, dv.option_id or 0)] = dv.value
+            self.period_codes.add(dv.period.code)
+
+    def own(self, indicator: Indicator, option: DisaggregationOption | None, period_code: str) -> Decimal | None:
+        return self.values.get((self.unit.pk, indicator.pk, period_code, option.pk if option else 0))
+
+    def get(self, indicator: Indicator, option: DisaggregationOption | None, period_code: str) -> UnitValue:
+        """The unit's own value; else, for a sum indicator of a unit formed by a merger, the sum of every
+        predecessor's value (× its share) — only when all of them reported it."""
+        own = self.own(indicator, option, period_code)
+        if own is not None:
+            return UnitValue(own)
+        if not self.successions or indicator.aggregation != Indicator.Aggregation.SUM:
+            return MISSING
+        total = Decimal(0)
+        for succession in self.successions:
+            value = self.values.get((succession.predecessor_id, indicator.pk, period_code, option.pk if option else 0))
+            if value is None:
+                return MISSING
+            total += value * succession.share
+        return UnitValue(total, True)
+
+
+@dataclass(frozen=True)
+class Achieved:
+    """What counts as "achieved so far this year" against an annual target, and how it was worked out."""
+
+    value: Decimal | None
+    basis: str
+    from_predecessors: bool = False
+
+
+def _ytd_sum(lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, specs: list[PeriodSpec],
+             kind: str) -> Achieved:
+    total = Decimal(0)
+    present: list[PeriodSpec] = []
+    from_pred = False
+    for spec in specs:
+        got = lookup.get(indicator, option, spec.code)
+        if got.value is not None:
+            total += got.value
+            present.append(spec)
+            from_pred = from_pred or got.from_predecessors
+    if not present:
+        return Achieved(None, "")
+    basis = _("Year to date: sum of %(n)s of %(m)s %(kind)s values (%(first)s – %(last)s) ÷ annual target") % {
+        "n": len(present), "m": len(specs), "kind": kind, "first": specs[0].label(), "last": specs[-1].label(),
+    }
+    return Achieved(total, basis, from_pred)
+
+
+def achieved_for_period(
+    *, lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, spec: PeriodSpec,
+) -> Achieved:
+    """Achieved against the annual target as of `spec`: a cumulative (lũy kế) indicator's own value; for a
+    non-cumulative sum indicator reported per month or quarter, the sum of the year's periods up to `spec`;
+    otherwise the period's value."""
+    got = lookup.get(indicator, option, spec.code)
+    if indicator.cumulative_ytd:
+        return Achieved(got.value, _("Cumulative (year-to-date) indicator: this value ÷ annual target"), got.from_predecessors)
+    if indicator.time_aggregation == Indicator.TimeAggregation.SUM:
+        if spec.period_type in (PeriodType.MONTH, PeriodType.QUARTER):
+            specs = [s for s in periods_of_type(spec.period_type, spec.year) if s.start <= spec.start]
+            kind = _("monthly") if spec.period_type == PeriodType.MONTH else _("quarterly")
+            return _ytd_sum(lookup, indicator, option, specs, kind)
+        return Achieved(got.value, _("The value from the start of the year to the end of %(period)s ÷ annual target")
+                        % {"period": spec.label()}, got.from_predecessors)
+    return Achieved(got.value, _("The value of %(period)s ÷ annual target (not summed over time)") % {"period": spec.label()},
+                    got.from_predecessors)
+
+
+def achieved_for_year(*, lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, year: int) -> Achieved:
+    """Achieved so far in `year` whatever the reporting frequency: the latest period with a value decides
+    (see `achieved_for_period`); a year-long or half-year figure wins over a sum of months ending on the same day."""
+    specs = []
+    for code in lookup.period_codes:
+        spec = parse_period(code)
+        if spec.year == year and lookup.get(indicator, option, code).value is not None:
+            specs.append(spec)
+    if not specs:
+        return Achieved(None, "")
+    # latest end first; on the same end prefer the longer span (reported as one figure)
+    latest = max(specs, key=lambda s: (s.end, s.months))
+    return achieved_for_period(lookup=lookup, indicator=indicator, option=option, spec=latest)
+
+
+# --- plan targets ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class TargetRow:
+    key: str
+    indicator: Indicator
+    option: DisaggregationOption | None
+    target: Target | None
+    achieved: Achieved
+    plan_pct: Decimal | None
+    raw: str | None = None  # what the user typed, when the page is shown again with an error
+    error: str = ""
+
+    @property
+    def target_value(self) -> Decimal | None:
+        return self.target.value if self.target else None
+
+
+def row_key(indicator: Indicator, option: DisaggregationOption | None) -> str:
+    """A stable key for one (indicator, option) row, used in field names and test ids: `RETAIL`, `MARKETS__I`."""
+    return f"{indicator.code}__{option.code}" if option is not None else indicator.code
+
+
+def target_indicators() -> list[tuple[Indicator, DisaggregationOption | None]]:
+    """Every (indicator, option) collected by an active data set, in catalogue order."""
+    indicators = (
+        Indicator.objects.filter(is_active=True, elements__dataset__is_active=True)
+        .distinct()
+        .select_related("disaggregation")
+        .prefetch_related("disaggregation__options")
+        .order_by("sort_order", "code")
+    )
+    out: list[tuple[Indicator, DisaggregationOption | None]] = []
+    for ind in indicators:
+        if ind.disaggregation is not None:
+            out.extend((ind, opt) for opt in ind.disaggregation.options.all())
+        else:
+            out.append((ind, None))
+    return out
+
+
+def targets_table(*, user: Any, unit: AdminUnit, year: int) -> list[TargetRow]:
+    """Annual targets of one unit for one year, with what was achieved so far and the % of plan."""
+    pairs = target_indicators()
+    indicators = list({ind.pk: ind for ind, _opt in pairs}.values())
+    targets = {
+        (t.indicator_id, t.option_id or 0): t for t in Target.objects.filter(unit=unit, year=year).select_related("updated_by")
+    }
+    lookup = ValueLookup(user=user, unit=unit, indicators=indicators, year=year)
+    rows: list[TargetRow] = []
+    for ind, opt in pairs:
+        target = targets.get((ind.pk, opt.pk if opt else 0))
+        achieved = achieved_for_year(lookup=lookup, indicator=ind, option=opt, year=year)
+        rows.append(TargetRow(row_key(ind, opt), ind, opt, target, achieved,
+                              pct_of(achieved.value, target.value if target else None)))
+    return rows
+
+
+def target_units(*, user: Any, year: int) -> list[AdminUnit]:
+    """Units whose targets the user may set for `year`: their own units, or every province valid in that
+    year for the coordinator."""
+    if is_coordinator(user):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return list(
+            AdminUnit.objects.provinces()
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+            .order_by("code", "valid_from")
+        )
+    return list(province_units(user).order_by("code", "valid_from"))
+
+
+def unit_by_key(*, key: str, on: dt.date | None = None) -> AdminUnit:
+    """The unit a key names: `25@2025-07-01` one record; a plain code `25` the record valid `on` (default
+    today) — never the code alone across the 2025 merger. NotFound otherwise."""
+    base, sep, start = nfc(key or "").strip().partition("@")
+    qs = AdminUnit.objects.provinces().filter(code=base)
+    unit: AdminUnit | None
+    if sep:
+        try:
+            unit = qs.filter(valid_from=dt.date.fromisoformat(start)).first()
+        except ValueError:
+            unit = None
+    else:
+        unit = qs.valid_on(on or timezone.localdate()).first()
+    if unit is None:
+        raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key}, {"unit": key}, code="unknown_unit")
+    return unit
