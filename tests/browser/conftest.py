@@ -41,6 +41,10 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+    # Django opened a connection inside Playwright's event loop thread; close it so PostgreSQL can drop the test DB.
+    from django.db import connections
+
+    connections.close_all()
 
 
 def login(page: Any, username: str, password: str) -> None:
