@@ -51,3 +51,11 @@ def test_every_vietnamese_msgid_is_translated():
         if 'msgstr ""' in joined and joined.rstrip().endswith('msgstr ""'):
             untranslated.append(block.strip()[:120])
     assert not untranslated, f"{len(untranslated)} untranslated: {untranslated[:5]}"
+
+
+@pytest.mark.django_db
+def test_api_docs_and_pages_load_no_script_or_style_from_a_cdn(client):
+    for url in ("/api/v1/docs", "/"):
+        html = client.get(url).content.decode()
+        assert "cdn." not in html
+        assert "https://" not in html.split("<body")[0]

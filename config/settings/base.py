@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its bundled static files, never a CDN
     "django_tasks",
     "django_tasks_db",
     "lienket.core",
