@@ -1,10 +1,209 @@
-"""Excel views (placeholder; being written)."""
+"""Excel pages: download a template (one unit) or the multi-unit workbook (coordinator), upload a filled-in
+file, follow its validation, look at the dry run and apply it. Thin adapters over xlsx.py and imports.py;
+refusals are shown as a page with the message and a 400/403/404 status, never a 500."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lienket.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from lienket.regions.models import AdminUnit
+from lienket.users.permissions import is_coordinator, province_units
+
+from . import imports, xlsx
+from .models import DataSet, ImportJob
+from .periods import PeriodSpec, parse_period
+from .permissions import is_province_user_of
+from .services import reporting_units, unit_resolve
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    return HttpResponse("…")
+def _status(exc: ApplicationError) -> int:
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, NotFound):
+        return 404
+    return 413 if exc.code == "file_too_large" else 400
 
 
-template_download = workbook_download = import_upload = import_detail = import_apply = _todo
+def _refusal(request: HttpRequest, exc: ApplicationError, *, title: str | None = None) -> HttpResponse:
+    return render(request, "reporting/import_error.html", {"title": title or _("Excel"), "message": exc.message},
+                  status=_status(exc))
+
+
+def _dataset_and_period(request: HttpRequest) -> tuple[DataSet, PeriodSpec]:
+    code = request.GET.get("dataset", "").strip()
+    if not code:
+        raise ValidationFailed(_("Choose a data set (parameter “dataset”)."), code="missing_dataset")
+    dataset = DataSet.objects.filter(code=code, is_active=True).select_related("reporting_group").first()
+    if dataset is None:
+        raise ValidationFailed(_("There is no data set “%(code)s”.") % {"code": code}, code="unknown_dataset")
+    raw = request.GET.get("period", "").strip()
+    if not raw:
+        raise ValidationFailed(_("Choose a period (parameter “period”, e.g. 202603)."), code="missing_period")
+    spec = parse_period(raw)
+    if spec.period_type != dataset.period_type:
+        raise ValidationFailed(
+            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
+            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
+            code="wrong_period_type",
+        )
+    return dataset, spec
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _lang(request: HttpRequest) -> str:
+    return getattr(request, "LANGUAGE_CODE", None) or "vi"
+
+
+@never_cache
+@login_required
+@require_GET
+def template_download(request: HttpRequest) -> HttpResponse:
+    """`/reporting/template.xlsx?dataset=&unit=&period=`: the template of one unit. `unit` is a key
+    (`25@2025-07-01`) or a GSO code resolved for the period; without it, the user's own reporting unit."""
+    try:
+        dataset, spec = _dataset_and_period(request)
+        members = reporting_units(dataset=dataset, period=spec)
+        raw_unit = request.GET.get("unit", "").strip()
+        unit: AdminUnit | None
+        if raw_unit:
+            try:
+                unit = unit_resolve(code=raw_unit, dataset=dataset, period=spec)
+            except NotFound as exc:
+                raise ValidationFailed(exc.message, code="unknown_unit") from None
+        else:
+            unit = members.filter(pk__in=province_units(request.user)).first()
+            if unit is None:
+                raise ValidationFailed(_("Choose a unit (parameter “unit”): you do not report %(dataset)s for %(period)s.")
+                                       % {"dataset": dataset.code, "period": spec.label()}, code="missing_unit")
+        if not (is_province_user_of(request.user, unit) or is_coordinator(request.user)):
+            raise PermissionDenied(_("You can download the template of your own province only, not of %(unit)s.")
+                                   % {"unit": unit.name})
+        if not members.filter(pk=unit.pk).exists():
+            raise ValidationFailed(_("%(unit)s does not report %(dataset)s for %(period)s.")
+                                   % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, code="not_a_reporting_unit")
+        data = xlsx.template_build(dataset=dataset, units=[unit], period_code=spec.code, lang=_lang(request))
+    except ApplicationError as exc:
+        return _refusal(request, exc, title=_("Excel template"))
+    return _xlsx_response(data, xlsx.template_filename(dataset=dataset, period_code=spec.code, unit=unit))
+
+
+@never_cache
+@login_required
+@require_GET
+def workbook_download(request: HttpRequest) -> HttpResponse:
+    """`/reporting/workbook.xlsx?dataset=&period=`: every reporting unit of the period, a sheet each
+    (for the Ministry coordinator)."""
+    try:
+        if not is_coordinator(request.user):
+            raise PermissionDenied(_("Only the Ministry coordinator can download the workbook of all units."))
+        dataset, spec = _dataset_and_period(request)
+        units = list(reporting_units(dataset=dataset, period=spec))
+        if not units:
+            raise ValidationFailed(_("No unit reports %(dataset)s for %(period)s.") % {"dataset": dataset.code, "period": spec.label()},
+                                   code="no_units")
+        data = xlsx.template_build(dataset=dataset, units=units, period_code=spec.code, lang=_lang(request))
+    except ApplicationError as exc:
+        return _refusal(request, exc, title=_("Excel workbook"))
+    return _xlsx_response(data, xlsx.template_filename(dataset=dataset, period_code=spec.code))
+
+
+def _upload_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    source = request.POST if request.method == "POST" else request.GET
+    return {
+        "max_mb": xlsx._mb(xlsx.max_upload_bytes()),
+        "dataset": source.get("dataset", "").strip(),
+        "period": source.get("period", "").strip(),
+        "dry_run": source.get("dry_run", "1") == "1" if request.method == "POST" else True,
+        "empty_deletes": source.get("empty_deletes") == "1",
+        "jobs": imports.import_job_list_for_user(user=request.user),
+        "error": None,
+        **extra,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: store the file as a job, run it in the background, show its page."""
+    if request.method == "GET":
+        return render(request, "reporting/import_upload.html", _upload_context(request))
+    upload = request.FILES.get("file")
+    context = _upload_context(request)
+    if upload is None:
+        context["error"] = _("Choose an Excel file (.xlsx) to upload.")
+        return render(request, "reporting/import_upload.html", context, status=400)
+    limit = xlsx.max_upload_bytes()
+    try:
+        if upload.size is not None and upload.size > limit:  # refuse before reading it into memory
+            raise ValidationFailed(
+                _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
+                % {"file": upload.name, "size": xlsx._mb(upload.size), "limit": xlsx._mb(limit)}, code="file_too_large",
+            )
+        job = imports.import_job_create(
+            actor=request.user, filename=upload.name or "upload.xlsx", data=upload.read(), dry_run=context["dry_run"],
+            empty_deletes=context["empty_deletes"], dataset=context["dataset"] or None, period=context["period"] or None,
+        )
+        imports.import_job_enqueue(job=job)
+    except ApplicationError as exc:
+        context["error"] = exc.message
+        return render(request, "reporting/import_upload.html", context, status=_status(exc))
+    return redirect("reporting:import_detail", pk=job.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job: status and progress (polled by HTMX every second while it runs), the dry-run table, every
+    error with its sheet and cell, and the button that applies a validated dry run."""
+    try:
+        job = imports.import_job_get_for_user(id=pk, user=request.user)
+    except ApplicationError as exc:
+        return _refusal(request, exc, title=_("Excel upload"))
+    summary = job.summary or {}
+    context = {
+        "job": job,
+        "running": job.status in imports.RUNNING,
+        "percent": int(100 * job.progress_done / job.progress_total) if job.progress_total else 0,
+        "summary": summary,
+        "items": summary.get("items") or [],
+        "items_total": sum(int(summary.get(k) or 0) for k in ("created", "changed", "unchanged", "deleted")),
+        "options": summary.get("options") or {},
+        "can_apply": job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
+        "has_changes": any(summary.get(k) for k in ("created", "changed", "deleted")),
+    }
+    template = "reporting/import_job.html" if request.headers.get("HX-Request") == "true" else "reporting/import_detail.html"
+    return render(request, template, context)
+
+
+@never_cache
+@login_required
+@require_POST
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a validated dry run (validated again, all or nothing, in the background)."""
+    try:
+        job = imports.import_job_get_for_user(id=pk, user=request.user)
+        job = imports.import_job_apply(job=job, actor=request.user)
+        imports.import_job_enqueue(job=job)
+    except (NotFound, PermissionDenied) as exc:
+        return _refusal(request, exc, title=_("Excel upload"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:import_detail", pk=pk)

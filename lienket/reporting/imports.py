@@ -1,0 +1,322 @@
+"""Excel upload jobs: store the file, validate all of it, show a dry run, then write it in one transaction.
+
+    import_job_create ──▶ pending ──import_job_run──▶ validating ─┬─▶ invalid  (nothing written, errors listed)
+                                                                 ├─▶ validated (dry run: counts, nothing written)
+                                                                 │      └─ import_job_apply ─▶ pending (for real)
+                                                                 ├─▶ applying ─▶ done (written, one transaction)
+                                                                 └─▶ failed    (unexpected error, nothing written)
+
+The file is parsed by xlsx.workbook_parse and written only by services.datavalues_apply, which validates
+every item before writing anything. Running happens in a background task (tasks.run_import_job); progress is
+the number of rows parsed, saved in short autocommit updates while no data transaction is open — inside the
+atomic write SQLite could not publish it anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lienket.core.audit import audit_log
+from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.text import nfc
+from lienket.users.permissions import is_coordinator
+
+from . import xlsx
+from .models import DataValue, ImportJob
+from .services import ApplyResult, ValueItem, datavalues_apply
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "xlsx"
+ITEMS_SHOWN = 200
+RUNNING = frozenset({ImportJob.Status.PENDING, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING})
+#: Errors that concern a whole sheet (its unit), reported once per sheet instead of once per cell.
+UNIT_ERROR_CODES = frozenset({"forbidden", "locked", "not_a_reporting_unit", "unknown_unit"})
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def _clean_filename(filename: str) -> str:
+    name = nfc(filename).replace("\\", "/").rsplit("/", 1)[-1]
+    return (name or "upload.xlsx")[:255]
+
+
+@transaction.atomic
+def import_job_create(
+    *, actor: Any, filename: str, data: bytes, dry_run: bool = True, empty_deletes: bool = False,
+    dataset: str | None = None, period: str | None = None,
+) -> ImportJob:
+    """Store an uploaded workbook as a pending job (run it with `import_job_enqueue`). The size is checked
+    first, so an oversized file is refused before anything is stored. `dataset`/`period`, when given, are
+    what the uploader expects the file to be (e.g. uploading from a report's page)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to upload a file."))
+    filename = _clean_filename(filename)
+    limit = xlsx.max_upload_bytes()
+    if len(data) > limit:
+        raise ValidationFailed(
+            _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
+            % {"file": filename, "size": xlsx._mb(len(data)), "limit": xlsx._mb(limit)},
+            {"field": "file", "size": len(data), "limit": limit},
+            code="file_too_large",
+        )
+    if not data:
+        raise ValidationFailed(_("“%(file)s” is empty.") % {"file": filename}, {"field": "file"}, code="empty_file")
+    options = {
+        "empty_deletes": bool(empty_deletes), "dataset": (dataset or "").strip() or None, "period": (period or "").strip() or None,
+        "lang": translation.get_language() or "vi", "size": len(data),
+    }
+    job = ImportJob.objects.create(
+        created_by=actor, filename=filename, content=data, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run,
+        summary={"options": options},
+    )
+    audit_log(
+        actor=actor, action="import.create", obj=job,
+        after={"filename": filename, "sha256": job.sha256, "size": len(data), "dry_run": dry_run, **options},
+    )
+    return job
+
+
+def import_job_enqueue(*, job: ImportJob) -> None:
+    """Run the job in the background once the current transaction commits (the worker must see the row)."""
+    from .tasks import run_import_job
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import_job.enqueue(job_id))
+
+
+@transaction.atomic
+def import_job_apply(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Turn a validated dry run into the real import (run it with `import_job_enqueue`). The file is validated
+    again when it runs: the data may have changed since the dry run, and nothing is written unless all of it
+    is still valid."""
+    if not getattr(actor, "is_authenticated", False) or actor.pk != job.created_by_id:
+        raise PermissionDenied(_("Only the person who uploaded this file can apply it."))
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED, dry_run=True).update(
+        status=ImportJob.Status.PENDING, dry_run=False, progress_done=0, finished_at=None,
+    )
+    if updated != 1:
+        job.refresh_from_db()
+        raise Conflict(
+            _("This upload cannot be applied: it is “%(status)s”, not a validated dry run. Upload the file again.")
+            % {"status": job.get_status_display()},
+            {"status": job.status},
+            code="not_validated",
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_get_for_user(*, id: int, user: Any) -> ImportJob:
+    """A job for its uploader or the Ministry coordinator; NotFound / PermissionDenied otherwise."""
+    try:
+        job = ImportJob.objects.select_related("created_by").defer("content").get(pk=id)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Upload %(id)s does not exist.") % {"id": id}) from None
+    if not getattr(user, "is_authenticated", False) or (job.created_by_id != user.pk and not is_coordinator(user)):
+        raise PermissionDenied(_("You cannot see this upload: it belongs to another user."))
+    return job
+
+
+def import_job_list_for_user(*, user: Any, limit: int = 20) -> list[ImportJob]:
+    return list(ImportJob.objects.filter(created_by_id=user.pk).defer("content").order_by("-created_at", "-id")[:limit])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running
+
+
+def _save(job_id: int, **fields: Any) -> None:
+    ImportJob.objects.filter(pk=job_id).update(**fields)
+
+
+class _Progress:
+    """Saves `progress_done/total` at most every PROGRESS_EVERY_SECONDS (one short UPDATE each)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self.last >= PROGRESS_EVERY_SECONDS:
+            self.last = now
+            _save(self.job_id, progress_done=done, progress_total=total)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Validate the job's file and either report (dry run) or write it. Never raises for a bad file: the
+    outcome is in the job's status, summary and errors. Runs once: a job that is not pending is left alone."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.VALIDATING, progress_done=0, progress_total=0,
+    )
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job
+    options = dict((job.summary or {}).get("options") or {})
+    try:
+        with translation.override(options.get("lang") or "vi"):
+            _run(job, options)
+    except Exception:  # a job must end in a final state; the cause goes to the log
+        logger.exception("import job %s failed", job_id)
+        _save(
+            job_id, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "failed",
+                     "message": _("The file could not be processed because of an unexpected error; nothing was written. "
+                                  "Try again later or tell the administrator.")}],
+        )
+    job.refresh_from_db()
+    return job
+
+
+def _run(job: ImportJob, options: dict[str, Any]) -> None:
+    parsed = xlsx.workbook_parse(
+        data=bytes(job.content), filename=job.filename, empty_deletes=bool(options.get("empty_deletes")),
+        expected_dataset=options.get("dataset"), expected_period=options.get("period"), progress=_Progress(job.pk),
+    )
+    summary: dict[str, Any] = {
+        "options": options,
+        "dataset": parsed.dataset.code if parsed.dataset else None,
+        "period": parsed.period or None,
+        "sheets": [{"title": s.title, "unit": s.unit_key, "name": s.unit.name if s.unit else ""} for s in parsed.sheets],
+        "rows": parsed.rows_total,
+        "values": len(parsed.items),
+    }
+    if parsed.fatal:
+        _finish_invalid(job, summary, parsed.errors, parsed)
+        return
+    if parsed.errors:
+        # Cell errors found while reading: still let the write path check the other cells (permissions,
+        # bounds, locked periods) so that the user gets every problem in one go.
+        errors = list(parsed.errors)
+        if parsed.items:
+            try:
+                datavalues_apply(actor=job.created_by, items=parsed.items, source=SOURCE, dry_run=True)
+            except ValidationFailed as exc:
+                errors += _errors_of(exc)
+        _finish_invalid(job, summary, errors, parsed)
+        return
+
+    if not job.dry_run:
+        _save(job.pk, status=ImportJob.Status.APPLYING)
+    reason = _("Excel upload “%(file)s”") % {"file": job.filename}
+    try:
+        with transaction.atomic():
+            result = datavalues_apply(
+                actor=job.created_by, items=parsed.items, source=SOURCE, dry_run=job.dry_run, reason=reason,
+            )
+            summary.update(_counts(result))
+            summary["items"] = _shown_items(result, parsed.items, with_old=job.dry_run)
+            final = ImportJob.Status.VALIDATED if job.dry_run else ImportJob.Status.DONE
+            if not job.dry_run and (result.created or result.changed or result.deleted):
+                audit_log(
+                    actor=job.created_by, action="import.apply", obj=job, reason=reason,
+                    after={"filename": job.filename, "sha256": job.sha256, **_counts(result), "submissions": result.submissions},
+                )
+            # The final status commits together with the values (same transaction on a real apply).
+            _save(job.pk, status=final, summary=summary, errors=[], progress_done=parsed.rows_total,
+                  progress_total=parsed.rows_total, finished_at=timezone.now())
+    except ValidationFailed as exc:
+        _finish_invalid(job, summary, _errors_of(exc), parsed)
+    except ApplicationError as exc:
+        _finish_invalid(job, summary, [{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": exc.code,
+                                        "message": exc.message}], parsed)
+
+
+def _counts(result: ApplyResult) -> dict[str, int]:
+    return {"created": result.created, "changed": result.changed, "unchanged": result.unchanged, "deleted": result.deleted}
+
+
+def _errors_of(exc: ValidationFailed) -> list[dict[str, Any]]:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    errors = [dict(e) for e in details.get("errors") or []]
+    if not errors:
+        return [{"ref": "", "sheet": "", "cell": "", "field": "file", "code": exc.code, "message": exc.message}]
+    for e in errors:
+        e.setdefault("sheet", "")
+        e.setdefault("cell", "")
+        split = xlsx.error_dict(ref=e.get("ref") or "", code=e.get("code", ""), message="")
+        e["sheet"], e["cell"] = split["sheet"], split["cell"]
+    missing = int(details.get("error_count") or len(errors)) - len(errors)
+    if missing > 0:
+        errors.append({"ref": "", "sheet": "", "cell": "", "field": "file", "code": "more_errors", "count": missing,
+                       "message": _("… and %(count)s more error(s) not listed.") % {"count": missing}})
+    return errors
+
+
+def _collapse_unit_errors(errors: list[dict[str, Any]], parsed: xlsx.ParsedWorkbook) -> list[dict[str, Any]]:
+    """One error per sheet for refusals that concern the sheet's unit (not your province, locked period, ...),
+    naming the sheet and the unit, instead of the same sentence for every cell."""
+    grouped: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
+    out: list[dict[str, Any]] = []
+    for e in errors:
+        if e.get("code") in UNIT_ERROR_CODES and e.get("sheet"):
+            grouped.setdefault((e["sheet"], e["code"]), []).append(e)
+        else:
+            out.append(e)
+    for (sheet, code), group in grouped.items():
+        info = parsed.sheet_of(sheet)
+        first = group[0]
+        reason = first["message"]
+        prefix = f"{first.get('ref')}: "
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+        unit = info.unit_label if info else ""
+        message = _("Sheet “%(sheet)s” (%(unit)s): %(reason)s (%(count)s cell(s) not imported)") % {
+            "sheet": sheet, "unit": unit, "reason": reason, "count": len(group),
+        }
+        out.append({"ref": sheet, "sheet": sheet, "cell": first.get("cell", ""), "field": "unit", "code": code,
+                    "message": message, "unit": info.unit_key if info else ""})
+    return out
+
+
+def _finish_invalid(job: ImportJob, summary: dict[str, Any], errors: list[dict[str, Any]], parsed: xlsx.ParsedWorkbook) -> None:
+    errors = _collapse_unit_errors(errors, parsed)
+    errors.sort(key=xlsx.error_sort_key(xlsx.sheet_order(parsed)))
+    summary["error_count"] = sum(int(e.get("count", 0)) if e.get("code") == "more_errors" else 1 for e in errors)
+    _save(job.pk, status=ImportJob.Status.INVALID, summary=summary, errors=errors[:1000], finished_at=timezone.now())
+
+
+def _shown_items(result: ApplyResult, items: list[ValueItem], *, with_old: bool) -> list[dict[str, Any]]:
+    """The first rows of the dry-run table: changes first (they are what the user checks), then unchanged."""
+    order = {"create": 0, "update": 0, "delete": 0, "unchanged": 1, "noop": 2}
+    shown = sorted(result.items, key=lambda it: order.get(it["action"], 3))[:ITEMS_SHOWN]
+    shown = [dict(it) for it in shown]
+    if with_old:
+        by_ref = {it.ref: it for it in items}
+        wanted = [(by_ref[it["ref"]], it) for it in shown if it["action"] in {"update", "delete"} and it["ref"] in by_ref]
+        if wanted:
+            unit_ids = {getattr(vi.unit, "pk", None) for vi, _it in wanted}
+            codes = {vi.indicator for vi, _it in wanted}
+            period = wanted[0][0].period
+            old: dict[tuple[Any, str, str], Any] = {
+                (u, i, o or ""): v
+                for u, i, o, v in DataValue.objects.filter(
+                    period__code=period, unit_id__in=unit_ids, indicator__code__in=codes
+                ).values_list("unit_id", "indicator__code", "option__code", "value")
+            }
+            for vi, it in wanted:
+                value = old.get((getattr(vi.unit, "pk", None), vi.indicator, vi.option or ""))
+                it["old"] = _plain(value)
+    for it in shown:
+        it["sheet"], _sep, it["cell"] = (it.get("ref") or "").rpartition("!")
+        it["value"] = _plain(it.get("value"))
+    return shown
+
+
+def _plain(value: Any) -> str | None:
+    """`1234.500000` → `1234.5` (JSON-safe text; the page formats it for the reader's language)."""
+    if value is None:
+        return None
+    try:
+        return f"{Decimal(value).normalize():f}"
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)

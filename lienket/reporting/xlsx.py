@@ -1,0 +1,1030 @@
+"""Excel templates that map back exactly, and the reader of filled-in templates.
+
+A template is an ordinary .xlsx workbook: one sheet per reporting unit (title block, Vietnamese headers,
+one row per indicator × disaggregation option, locked labels, data validation) plus a very hidden sheet
+`_lienket` that says what every row means: the data set, the period, the unit of each sheet (by its
+`AdminUnit.key`, never the bare GSO code) and the indicator + option of each row. The mapping is signed
+with an HMAC of settings.SECRET_KEY, so a hand-edited mapping is detected instead of writing numbers to the
+wrong unit or indicator; the visible code column is checked against it, so moved rows are detected too.
+
+Reading produces `services.ValueItem`s whose `ref` is the cell (`Biểu 01 - Hà Nội!F7`); writing them is
+left to `services.datavalues_apply`, the single write path. Cell rules, also printed in the template:
+
+* a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value;
+* an empty value cell leaves the stored value unchanged (it is *not* a deletion: a cleared cell is too easy
+  to produce by accident) — unless the uploader asks for "empty cells delete values";
+* `-` deletes the stored value;
+* column G holds `x` for an estimate (ước tính); column H a comment. Both are read only on rows whose value
+  cell is filled (a number or `-`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+
+from lienket.core.errors import ValidationFailed
+from lienket.core.formats import format_number, parse_number
+from lienket.core.text import nfc
+from lienket.regions.models import AdminUnit
+
+from .models import DataSet, DataSetElement, DataValue, DisaggregationOption, Indicator, Target
+from .periods import PeriodSpec, parse_period
+from .services import ValueItem
+
+FORMAT_VERSION = 1
+MAPPING_SHEET = "_lienket"
+MAPPING_MAGIC = "LIENKET"
+_HMAC_SALT = "lienket.reporting.xlsx.mapping"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Layout of a data sheet. Values live in column F from row 7: `Biểu 01 - Hà Nội!F7`.
+FIRST_DATA_ROW = 7
+HEADER_ROW = 6
+COL_STT, COL_CODE, COL_NAME, COL_UOM, COL_OPTION, COL_VALUE, COL_ESTIMATE, COL_COMMENT, COL_LAST_YEAR, COL_PLAN = range(1, 11)
+LETTER = {COL_VALUE: "F", COL_ESTIMATE: "G", COL_COMMENT: "H", COL_CODE: "B", COL_OPTION: "E"}
+COLUMN_WIDTHS = {"A": 6, "B": 16, "C": 52, "D": 12, "E": 18, "F": 18, "G": 10, "H": 32, "I": 18, "J": 18}
+READ_COLUMNS = COL_COMMENT  # columns A..H are read back; I and J are for information only
+_READ_SET = frozenset({COL_CODE, COL_OPTION, COL_VALUE, COL_ESTIMATE, COL_COMMENT})
+
+DELETE_MARKERS = frozenset({"-", "–", "—"})  # en/em dashes: Excel autocorrects a lone "-" sometimes
+ESTIMATE_MARKERS = frozenset({"x", "X"})
+MAX_UNCOMPRESSED_RATIO = 250  # a real sheet compresses 5-30×; a zip bomb thousands of times
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+_REF = re.compile(r"^(?P<sheet>.*)!(?P<col>[A-Z]{1,3})(?P<row>\d+)$")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Limits
+
+
+def max_upload_bytes() -> int:
+    return int(settings.LIENKET_MAX_UPLOAD_BYTES)
+
+
+def max_uncompressed_bytes() -> int:
+    """How much the members of an uploaded zip may expand to in total (zip bomb guard)."""
+    configured = getattr(settings, "LIENKET_MAX_UNCOMPRESSED_BYTES", None)
+    return int(configured) if configured else max(25 * max_upload_bytes(), 64 * 1024 * 1024)
+
+
+def _mb(n: int) -> str:
+    return format_number(Decimal(n) / Decimal(1024 * 1024), 1)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The mapping and its signature
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One data row of every unit sheet: which indicator and option its value cell holds."""
+
+    row: int
+    indicator: str
+    option: str  # "" = no disaggregation (the indicator's total)
+    option_label: str  # what column E shows, checked on upload
+
+
+@dataclass
+class Mapping:
+    version: int
+    dataset: str
+    period: str
+    first_row: int
+    sheets: list[tuple[str, str]]  # (sheet title, AdminUnit.key)
+    rows: list[RowSpec]
+    signature: str = ""
+    generated_at: str = ""
+
+    def payload(self) -> str:
+        return json.dumps(
+            {
+                "v": self.version, "dataset": self.dataset, "period": self.period, "first_row": self.first_row,
+                "sheets": [list(s) for s in self.sheets],
+                "rows": [[r.row, r.indicator, r.option, r.option_label] for r in self.rows],
+            },
+            ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+        )
+
+    def sign(self) -> str:
+        return salted_hmac(_HMAC_SALT, self.payload(), algorithm="sha256").hexdigest()
+
+    def signature_ok(self) -> bool:
+        return bool(self.signature) and constant_time_compare(self.signature, self.sign())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Building templates
+
+
+@dataclass
+class _Row:
+    spec: RowSpec | None  # None: a section heading
+    stt: str
+    indicator: Indicator | None
+    option: DisaggregationOption | None
+    element: DataSetElement | None
+    label: str
+
+
+def sheet_title(dataset: DataSet, unit: AdminUnit, taken: set[str]) -> str:
+    """`Biểu 01 - Hà Nội`: at most 31 characters, none of []:*?/\\, unique ignoring case (Excel's rules)."""
+    prefix = _SHEET_TITLE_BAD.sub("", dataset.form_number or dataset.code).strip() or "LienKet"
+    name = _SHEET_TITLE_BAD.sub("", unit.name).strip()
+    base = f"{prefix} - {name}"[:31].rstrip(" -'") or prefix[:31]
+    title, n = base, 2
+    while title.lower() in taken or title == MAPPING_SHEET:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
+def _cell_number(value: Decimal) -> int | float | str:
+    """A stored value as an Excel cell value. Excel holds doubles (15 significant digits); a longer value is
+    written as Vietnamese-format text so that it reads back exactly and a re-upload changes nothing."""
+    value = value.normalize()
+    digits = len(value.as_tuple().digits)
+    if digits > 15:
+        return format_number(value, lang="vi")
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" if decimals <= 0 else "#,##0." + "0" * min(decimals, 6)
+
+
+def _validation_rule(indicator: Indicator) -> tuple[bool, Decimal | None, Decimal | None]:
+    whole = indicator.value_type == Indicator.ValueType.INTEGER
+    return whole, indicator.min_value, indicator.max_value
+
+
+def _validation(rule: tuple[bool, Decimal | None, Decimal | None], first: int, last: int) -> DataValidation:
+    """A value cell takes a number within the indicator's bounds (whole for integers), or `-` to delete.
+    A custom formula, because Excel's decimal/whole-number validation would refuse the `-` marker."""
+    whole, low, high = rule
+    cell = f"F{first}"
+    checks = [f"ISNUMBER({cell})"]
+    if whole:
+        checks.append(f"{cell}=INT({cell})")
+    if low is not None:
+        checks.append(f"{cell}>={_plain(low)}")
+    if high is not None:
+        checks.append(f"{cell}<={_plain(high)}")
+    kind = _("a whole number") if whole else _("a number")
+    if low is not None and high is not None:
+        bounds = _(" from %(min)s to %(max)s") % {"min": format_number(low.normalize()), "max": format_number(high.normalize())}
+    elif low is not None:
+        bounds = _(" of at least %(min)s") % {"min": format_number(low.normalize())}
+    elif high is not None:
+        bounds = _(" of at most %(max)s") % {"max": format_number(high.normalize())}
+    else:
+        bounds = ""
+    dv = DataValidation(
+        type="custom", formula1=f'OR({cell}="-",AND({",".join(checks)}))', allow_blank=True,
+        showErrorMessage=True, errorStyle="stop", errorTitle=_("Invalid value")[:32],
+        error=(_("Enter %(kind)s%(bounds)s, or “-” to delete the stored value.") % {"kind": kind, "bounds": bounds})[:255],
+    )
+    dv.add(f"F{first}:F{last}" if last > first else f"F{first}")
+    return dv
+
+
+def _layout(dataset: DataSet, lang: str) -> list[_Row]:
+    """The rows of a unit sheet, in the data set's order: section headings, then per indicator its total and
+    one row per disaggregation option ("Chia ra", as on paper forms)."""
+    elements = list(
+        dataset.elements.filter(indicator__is_active=True)
+        .select_related("indicator", "indicator__disaggregation")
+        .order_by("sort_order", "id")
+    )
+    disagg_ids = {el.indicator.disaggregation_id for el in elements if el.indicator.disaggregation_id}
+    options: dict[int, list[DisaggregationOption]] = {}
+    for opt in DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids).order_by("sort_order", "code"):
+        options.setdefault(opt.disaggregation_id, []).append(opt)
+    rows: list[_Row] = []
+    section = ""
+    row = FIRST_DATA_ROW
+    total_label = _("Total")
+    for n, el in enumerate(elements, 1):
+        ind = el.indicator
+        if el.section and el.section != section:
+            section = el.section
+            rows.append(_Row(None, "", None, None, None, section))
+            row += 1
+        opts = options.get(ind.disaggregation_id or 0, [])
+        rows.append(_Row(RowSpec(row, ind.code, "", total_label if opts else ""), str(n), ind, None, el, ind.label(lang)))
+        row += 1
+        for k, opt in enumerate(opts, 1):
+            label = opt.name if lang.startswith("vi") or not opt.name_en else opt.name_en
+            rows.append(_Row(RowSpec(row, ind.code, opt.code, label), f"{n}.{k}", ind, opt, el, "- " + label))
+            row += 1
+    return rows
+
+
+_THIN = Side(style="thin", color="8C959F")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFBE6")
+_READONLY_FILL = PatternFill("solid", fgColor="F2F2F2")
+_UNLOCKED = Protection(locked=False)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="top")
+_BOLD = Font(bold=True)
+
+
+def _text_cell(ws: Any, value: Any, *, bold: bool = False, size: float | None = None, italic: bool = False) -> Cell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=bold, italic=italic, size=size)
+    return cell
+
+
+def _cell(ws: Any, value: Any, *, unlocked: bool = False, fmt: str | None = None, fill: Any = None, align: Any = None,
+          bold: bool = False) -> Cell:
+    """A bordered table cell; value, estimate and comment cells are unlocked, everything else stays locked."""
+    c = WriteOnlyCell(ws, value=value)
+    c.border = _BORDER
+    if unlocked:
+        c.protection = _UNLOCKED
+    if fmt:
+        c.number_format = fmt
+    if fill is not None:
+        c.fill = fill
+    if align is not None:
+        c.alignment = align
+    if bold:
+        c.font = _BOLD
+    return c
+
+
+def template_build(*, dataset: DataSet, units: list[AdminUnit], period_code: str, lang: str = "vi") -> bytes:
+    """A ready-to-fill workbook for `dataset` and `period_code`: one sheet per unit, existing values filled in.
+    Permission to download is the caller's business (views check it); uploading is checked on the way in."""
+    spec = parse_period(period_code)
+    if spec.period_type != dataset.period_type:
+        raise ValidationFailed(
+            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
+            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
+            code="wrong_period_type",
+        )
+    if not units:
+        raise ValidationFailed(_("No reporting unit was given for the template."), code="no_units")
+    with translation.override(lang):
+        return _build(dataset=dataset, units=units, spec=spec, lang=lang)
+
+
+def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: str) -> bytes:
+    layout = _layout(dataset, lang)
+    data_rows = [r for r in layout if r.spec is not None]
+    indicator_ids = {r.indicator.pk for r in data_rows if r.indicator is not None}
+    unit_ids = [u.pk for u in units]
+
+    def values_for(period_code: str) -> dict[tuple[int, int, int], tuple[Decimal, bool, str]]:
+        return {
+            (u, i, o or 0): (v, e, c)
+            for u, i, o, v, e, c in DataValue.objects.filter(
+                period__code=period_code, unit_id__in=unit_ids, indicator_id__in=indicator_ids
+            ).values_list("unit_id", "indicator_id", "option_id", "value", "is_estimate", "comment")
+        }
+
+    current = values_for(spec.code)
+    last_year = values_for(spec.same_period_last_year().code)
+    targets = {
+        (u, i, o or 0): v
+        for u, i, o, v in Target.objects.filter(year=spec.year, unit_id__in=unit_ids, indicator_id__in=indicator_ids)
+        .values_list("unit_id", "indicator_id", "option_id", "value")
+    }
+
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    sheets: list[tuple[str, str]] = []
+    due = dataset.due_date(spec)
+    last_row = data_rows[-1].spec.row if data_rows and data_rows[-1].spec else FIRST_DATA_ROW
+    # Contiguous runs of rows sharing a validation rule: one DataValidation per run and sheet.
+    runs: list[tuple[tuple[bool, Decimal | None, Decimal | None], int, int]] = []
+    for r in data_rows:
+        if r.spec is None or r.indicator is None:
+            continue
+        rule = _validation_rule(r.indicator)
+        if runs and runs[-1][0] == rule and runs[-1][2] == r.spec.row - 1:
+            runs[-1] = (rule, runs[-1][1], r.spec.row)
+        else:
+            runs.append((rule, r.spec.row, r.spec.row))
+
+    headers = [
+        _("No."), _("Indicator code"), _("Indicator"), _("Unit of measure"), _("Breakdown"),
+        _("Value for the period"), _("Estimate (x)"), _("Comment"), _("Same period last year"), _("Annual plan"),
+    ]
+    instructions = _(
+        "Enter values in column F only (column G: “x” for an estimate; column H: a comment). An empty value cell "
+        "leaves the stored value unchanged; “-” deletes it. Do not insert, delete or move rows, and do not "
+        "rename sheets: the file is matched back to the data row by row."
+    )
+    for unit in units:
+        title = sheet_title(dataset, unit, taken)
+        sheets.append((title, unit.key))
+        ws = wb.create_sheet(title)
+        for letter, width in COLUMN_WIDTHS.items():
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = f"D{FIRST_DATA_ROW}"
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        for row_no in range(1, 5):
+            ws.merged_cells.add(f"A{row_no}:J{row_no}")
+        ws.row_dimensions[4].height = 48
+
+        heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
+        ws.append([_text_cell(ws, heading, bold=True, size=14)])
+        ws.append([_text_cell(ws, _("Reporting unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}, bold=True)])
+        ws.append([_text_cell(
+            ws, _("Period: %(period)s · Due date: %(due)s · Editable until: %(until)s")
+            % {"period": spec.label(lang), "due": due.strftime("%d/%m/%Y"), "until": dataset.edit_deadline(spec).strftime("%d/%m/%Y")}
+        )])
+        note = _text_cell(ws, instructions, italic=True)
+        note.alignment = _WRAP
+        ws.append([note])
+        ws.append([_text_cell(
+            ws, _("LienKet template, downloaded %(when)s. Only the values of this file are read back.")
+            % {"when": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, italic=True, size=9,
+        )])
+        header_cells = []
+        for label in headers:
+            cell = WriteOnlyCell(ws, value=label)
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            header_cells.append(cell)
+        ws.append(header_cells)
+
+        for r in layout:
+            if r.spec is None:
+                ws.append([None, None, _text_cell(ws, r.label, bold=True, italic=True)])
+                continue
+            ind, opt, el = r.indicator, r.option, r.element
+            if ind is None or el is None:
+                continue
+            key = (unit.pk, ind.pk, opt.pk if opt else 0)
+            have = current.get(key)
+            number_format = _number_format(ind.decimals)
+
+            estimate = have[1] if have else el.estimate_by_default
+            prior = last_year.get(key)
+            plan = targets.get(key)
+            ws.append([
+                _cell(ws, r.stt, align=_CENTER),
+                _cell(ws, ind.code, bold=opt is None),
+                _cell(ws, r.label, align=_WRAP, bold=opt is None),
+                _cell(ws, ind.uom(lang), align=_CENTER),
+                _cell(ws, r.spec.option_label),
+                _cell(ws, _cell_number(have[0]) if have else None, unlocked=True, fmt=number_format, fill=_INPUT_FILL),
+                _cell(ws, "x" if estimate else None, unlocked=True, fill=_INPUT_FILL, align=_CENTER),
+                _cell(ws, have[2] if have and have[2] else None, unlocked=True, fill=_INPUT_FILL, align=_WRAP),
+                _cell(ws, _cell_number(prior[0]) if prior else None, fmt=number_format, fill=_READONLY_FILL),
+                _cell(ws, _cell_number(plan) if plan is not None else None, fmt=number_format, fill=_READONLY_FILL),
+            ])
+        for rule, first, last in runs:
+            ws.data_validations.append(_validation(rule, first, last))
+        if data_rows:
+            est = DataValidation(
+                type="list", formula1='"x"', allow_blank=True, showErrorMessage=True, errorTitle=_("Invalid value")[:32],
+                error=_("Write “x” if the value is an estimate; leave the cell empty otherwise."),
+            )
+            est.add(f"G{FIRST_DATA_ROW}:G{last_row}")
+            ws.data_validations.append(est)
+
+    mapping = Mapping(
+        version=FORMAT_VERSION, dataset=dataset.code, period=spec.code, first_row=FIRST_DATA_ROW, sheets=sheets,
+        rows=[r.spec for r in data_rows if r.spec is not None], generated_at=timezone.now().isoformat(timespec="seconds"),
+    )
+    hidden = wb.create_sheet(MAPPING_SHEET)
+    hidden.sheet_state = "veryHidden"
+    hidden.append([MAPPING_MAGIC, mapping.version, mapping.dataset, mapping.period, mapping.first_row, mapping.sign(), mapping.generated_at])
+    for sheet_name, unit_key in mapping.sheets:
+        hidden.append(["S", sheet_name, unit_key])
+    for spec_row in mapping.rows:
+        hidden.append(["R", spec_row.row, spec_row.indicator, spec_row.option, spec_row.option_label])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_filename(*, dataset: DataSet, period_code: str, unit: AdminUnit | None = None) -> str:
+    """An ASCII file name such as `BC-THANG_01_202603.xlsx` (`..._all_...` for the multi-unit workbook)."""
+    who = unit.key.replace("@", "_") if unit is not None else "all"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{dataset.code}_{who}_{parse_period(period_code).code}")
+    return f"{safe}.xlsx"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading filled-in templates
+
+
+@dataclass
+class SheetInfo:
+    title: str
+    unit_key: str
+    unit: AdminUnit | None = None
+
+    @property
+    def unit_label(self) -> str:
+        return f"{self.unit.name}, {self.unit_key}" if self.unit else self.unit_key
+
+
+@dataclass
+class ParsedWorkbook:
+    filename: str
+    items: list[ValueItem] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    fatal: bool = False  # the file itself is unusable: no item was read
+    dataset: DataSet | None = None
+    period: str = ""
+    sheets: list[SheetInfo] = field(default_factory=list)
+    rows_total: int = 0
+    cells_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sheet_of(self, title: str) -> SheetInfo | None:
+        for s in self.sheets:
+            if s.title == title:
+                return s
+        return None
+
+
+class _Refused(Exception):
+    """The file cannot be read as a LienKet template; the message says why (already translated)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def error_dict(*, ref: str, code: str, message: str, field_name: str = "value") -> dict[str, Any]:
+    """An error in the shape datavalues_apply uses, with `sheet` and `cell` split out for display."""
+    m = _REF.match(ref)
+    return {
+        "ref": ref, "field": field_name, "code": code, "message": f"{ref}: {message}" if ref else message,
+        "sheet": m.group("sheet") if m else ref, "cell": f"{m.group('col')}{m.group('row')}" if m else "",
+    }
+
+
+def error_sort_key(sheet_order: dict[str, int]) -> Callable[[dict[str, Any]], tuple[int, int, str]]:
+    """Errors in reading order: sheet by sheet, row by row, column by column."""
+
+    def key(err: dict[str, Any]) -> tuple[int, int, str]:
+        m = _REF.match(err.get("ref") or "")
+        if not m:
+            return (sheet_order.get(err.get("ref") or "", -1), 0, "")
+        return (sheet_order.get(m.group("sheet"), len(sheet_order)), int(m.group("row")), m.group("col"))
+
+    return key
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    """Before openpyxl sees the bytes: is it a zip holding a workbook, and what does it expand to?"""
+    if len(data) > max_upload_bytes():
+        raise _Refused("file_too_large", _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
+                       % {"file": filename, "size": _mb(len(data)), "limit": _mb(max_upload_bytes())})
+    if not data:
+        raise _Refused("empty_file", _("“%(file)s” is empty.") % {"file": filename})
+    not_xlsx = _("“%(file)s” is not an Excel workbook (.xlsx) or it is damaged. Download the template again, fill "
+                 "it in and save it as .xlsx (not .xls, .csv or a password-protected file).") % {"file": filename}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _Refused("not_xlsx", not_xlsx) from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _Refused("not_xlsx", not_xlsx)
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > max_uncompressed_bytes() or (total > 8 * 1024 * 1024 and total / packed > MAX_UNCOMPRESSED_RATIO):
+        raise _Refused("zip_bomb", _("“%(file)s” would expand to %(size)s MB; files that expand beyond %(limit)s MB "
+                                     "or unusually far are refused.")
+                       % {"file": filename, "size": _mb(total), "limit": _mb(max_uncompressed_bytes())})
+
+
+@contextmanager
+def _reading(filename: str) -> Iterator[None]:
+    """openpyxl raises many kinds of exceptions on damaged files (zip CRC errors, XML errors, KeyError for
+    missing parts, ...). Inside this block they all mean "the file is damaged" — never a 500."""
+    try:
+        yield
+    except (_Refused, _Unsupported):
+        raise
+    except Exception:  # noqa: BLE001 - any failure of the reader on user-supplied bytes is a damaged file
+        raise _Refused(
+            "corrupt_file",
+            _("“%(file)s” could not be read: the file is damaged or not a valid Excel workbook.") % {"file": filename},
+        ) from None
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading workbooks: a streaming reader of the sheet XML (fast), with openpyxl as the fallback
+
+
+class _Unsupported(Exception):
+    """The fast reader met XML it does not handle (CDATA, comments, a DTD, a non-UTF-8 encoding): use openpyxl."""
+
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix: Excel writes none, some libraries write `x:`
+_ROW_RE = re.compile(rb"<" + _NS + rb"row\b([^>]*?)(?:/>|>(.*?)</" + _NS + rb"row>)", re.S)
+# The column is captured directly when `r` is the first attribute (Excel, LibreOffice and openpyxl write it
+# first); otherwise it is searched in the attributes.
+_CELL_RE = re.compile(
+    rb"<" + _NS + rb"""c\b(?:\s+r\s*=\s*["']([A-Z]{1,3})\d+["'])?([^>]*?)(?:/>|>(.*?)</""" + _NS + rb"c>)", re.S
+)
+_V_RE = re.compile(rb"<" + _NS + rb"v(?:\s[^>]*)?>(.*?)</" + _NS + rb"v>", re.S)
+_T_RE = re.compile(rb"<" + _NS + rb"t(?:\s[^>]*)?>(.*?)</" + _NS + rb"t>", re.S)
+_RPH_RE = re.compile(rb"<" + _NS + rb"rPh\b.*?</" + _NS + rb"rPh>", re.S)
+_SI_RE = re.compile(rb"<" + _NS + rb"si\b[^>]*?(?:/>|>(.*?)</" + _NS + rb"si>)", re.S)
+_R_ATTR = re.compile(rb"""\br\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
+_ROW_R_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_T_ATTR = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
+_S_ATTR = re.compile(rb"""\bs\s*=\s*["'](\d+)["']""")
+_ROW_END = re.compile(rb"</" + _NS + rb"row>")
+_UNSUPPORTED = (b"<![CDATA[", b"<!--", b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 1 << 20
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def _inline_text(body: bytes) -> str:
+    if b"rPh" in body:
+        body = _RPH_RE.sub(b"", body)
+    return "".join(_unescape(t) for t in _T_RE.findall(body))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _FastBook:
+    """Reads what an upload needs straight from the package: the sheet list, shared strings, which cell styles
+    are dates, and the rows of a sheet, streamed in 1 MB chunks. Values come out as openpyxl's `read_only,
+    data_only` reader gives them (numbers as int/float, date-formatted numbers as datetime, text as str), about
+    five times faster because cells of columns we do not read are skipped without being decoded."""
+
+    def __init__(self, data: bytes) -> None:
+        self.zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(self.zf.namelist())
+        workbook = self._xml("xl/workbook.xml")
+        rels: dict[str, tuple[str, str]] = {}
+        if "xl/_rels/workbook.xml.rels" in names:
+            for rel in self._xml("xl/_rels/workbook.xml.rels"):
+                target = rel.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                rels[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], posixpath.normpath(target))
+        self.paths: dict[str, str] = {}
+        for el in workbook.iter():
+            if _local(el.tag) != "sheet":
+                continue
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            if rid in rels:
+                self.paths[el.get("name", "")] = rels[rid][1]
+        self.sheetnames = list(self.paths)
+        by_type = dict(rels.values())
+        self.shared: list[str] = []
+        shared_path = by_type.get("sharedStrings", "xl/sharedStrings.xml")
+        if shared_path in names:
+            xml = self.zf.read(shared_path)
+            self._check(xml)
+            self.shared = [_inline_text(body) if body else "" for body in _SI_RE.findall(xml)]
+        self.date_styles: set[int] = set()
+        styles_path = by_type.get("styles", "xl/styles.xml")
+        if styles_path in names:
+            self._read_styles(self._xml(styles_path))
+
+    def _xml(self, name: str) -> Any:
+        """A small part as an element tree. `_check` refuses DTDs and entity declarations first, so nothing can
+        expand (no billion laughs, no external entities)."""
+        data = self.zf.read(name)
+        self._check(data)
+        return ElementTree.fromstring(data)  # noqa: S314 - no DTD/entities can reach the parser (see _check)
+
+    @staticmethod
+    def _check(xml: bytes) -> None:
+        head = xml[:200].lower()
+        if b"encoding=" in head and b"utf-8" not in head:
+            raise _Unsupported("encoding")
+        if any(marker in xml for marker in _UNSUPPORTED):
+            raise _Unsupported("construct")
+
+    def _read_styles(self, root: Any) -> None:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+        custom = {}
+        for el in root.iter():
+            if _local(el.tag) == "numFmt":
+                custom[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
+        xfs = next((el for el in root if _local(el.tag) == "cellXfs"), None)
+        if xfs is None:
+            return
+        for index, xf in enumerate(x for x in xfs if _local(x.tag) == "xf"):
+            fmt_id = int(xf.get("numFmtId", "0"))
+            code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "")
+            if code and is_date_format(code):
+                self.date_styles.add(index)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self.sheetnames
+
+    def rows(
+        self, title: str, *, min_row: int, max_col: int, columns: frozenset[int] | None = None,
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, values of columns 1..max_col) for every row at or below `min_row` that has cells. Only
+        the `columns` asked for (1-based; default all) are decoded; the others come back as None."""
+        shared, date_styles = self.shared, self.date_styles
+        wanted = frozenset(range(1, max_col + 1)) if columns is None else columns
+        row_no = 0
+        with self.zf.open(self.paths[title]) as stream:
+            pending = b""
+            eof = False
+            while not eof:
+                chunk = stream.read(_CHUNK)
+                eof = not chunk
+                buf = pending + chunk
+                if eof:
+                    ready, pending = buf, b""
+                else:
+                    cut = 0
+                    for end in _ROW_END.finditer(buf, max(0, len(pending) - 16)):
+                        cut = end.end()
+                    if not cut:
+                        pending = buf
+                        continue
+                    ready, pending = buf[:cut], buf[cut:]
+                self._check(ready)
+                for row in _ROW_RE.finditer(ready):
+                    m = _ROW_R_ATTR.search(row.group(1))
+                    row_no = int(m.group(1)) if m else row_no + 1
+                    body = row.group(2)
+                    if row_no < min_row or not body:
+                        continue
+                    values: list[Any] = [None] * max_col
+                    col = 0
+                    for cell in _CELL_RE.finditer(body):
+                        letters, attrs, content = cell.groups()
+                        if letters is None:
+                            ref = _R_ATTR.search(attrs)
+                            col = _column_index(ref.group(1)) if ref else col + 1
+                        else:
+                            col = _column_index(letters)
+                        if col > max_col:
+                            break
+                        if not content or col not in wanted:
+                            continue
+                        kind_m = _T_ATTR.search(attrs)
+                        kind = kind_m.group(1) if kind_m else b"n"
+                        if kind == b"inlineStr":
+                            values[col - 1] = _inline_text(content)
+                            continue
+                        v = _V_RE.search(content)
+                        if v is None:
+                            continue
+                        raw = v.group(1)
+                        if kind == b"n":
+                            number: Any = float(raw) if (b"." in raw or b"E" in raw or b"e" in raw) else int(raw)
+                            style = _S_ATTR.search(attrs)
+                            if style is not None and int(style.group(1)) in date_styles:
+                                from openpyxl.utils.datetime import from_excel
+
+                                number = from_excel(number)
+                            values[col - 1] = number
+                        elif kind == b"s":
+                            values[col - 1] = shared[int(raw)]
+                        elif kind == b"b":
+                            values[col - 1] = raw.strip() in (b"1", b"true")
+                        elif kind == b"d":
+                            values[col - 1] = dt.datetime.fromisoformat(raw.decode())
+                        else:  # "str" (a formula's text), "e" (#DIV/0! ...)
+                            values[col - 1] = _unescape(raw)
+                    yield row_no, values
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+class _OpenpyxlBook:
+    """The same interface over openpyxl's read-only reader: for XML the fast reader does not handle."""
+
+    def __init__(self, data: bytes) -> None:
+        self.wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        self.sheet_names = list(self.wb.sheetnames)
+
+    def rows(
+        self, title: str, *, min_row: int, max_col: int, columns: frozenset[int] | None = None,
+    ) -> Iterator[tuple[int, list[Any]]]:
+        for row_no, values in enumerate(self.wb[title].iter_rows(min_row=min_row, max_col=max_col, values_only=True), min_row):
+            padded = list(values)
+            if len(padded) < max_col:
+                padded += [None] * (max_col - len(padded))
+            yield row_no, padded
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _open_book(data: bytes, *, reader: str) -> _FastBook | _OpenpyxlBook:
+    if reader == "fast":
+        try:
+            return _FastBook(data)
+        except _Unsupported:
+            pass
+    return _OpenpyxlBook(data)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def _read_mapping(book: _FastBook | _OpenpyxlBook, filename: str) -> Mapping:
+    not_ours = _("“%(file)s” is not a LienKet template (its hidden description is missing or was changed). "
+                 "Download the template from LienKet, fill it in and upload that file.") % {"file": filename}
+    if MAPPING_SHEET not in book.sheet_names:
+        raise _Refused("not_a_template", not_ours)
+    rows = (values for _row_no, values in book.rows(MAPPING_SHEET, min_row=1, max_col=7))
+    try:
+        head = next(rows)
+        if head[0] != MAPPING_MAGIC:
+            raise _Refused("not_a_template", not_ours)
+        version = int(head[1])
+        if version != FORMAT_VERSION:
+            raise _Refused("template_version", _("“%(file)s” was made by another version of LienKet's template "
+                                                 "(%(version)s). Download a new template.") % {"file": filename, "version": version})
+        mapping = Mapping(
+            version=version, dataset=_text(head[2]), period=_text(head[3]), first_row=int(head[4]), sheets=[], rows=[],
+            signature=_text(head[5]), generated_at=_text(head[6]) if len(head) > 6 else "",
+        )
+        for rec in rows:
+            if not rec or rec[0] is None:
+                if any(v is not None for v in rec):
+                    raise _Refused("not_a_template", not_ours)
+                continue
+            if rec[0] == "S":
+                mapping.sheets.append((_text(rec[1]), _text(rec[2])))
+            elif rec[0] == "R":
+                mapping.rows.append(RowSpec(int(rec[1]), _text(rec[2]), _text(rec[3]), _text(rec[4])))
+            else:
+                raise _Refused("not_a_template", not_ours)
+    except (StopIteration, IndexError, TypeError, ValueError):
+        raise _Refused("not_a_template", not_ours) from None
+    if not mapping.signature_ok():
+        raise _Refused("tampered_template", _("The hidden description of “%(file)s” does not match its signature: it "
+                                              "was edited or made for another LienKet server. Download a new template.")
+                       % {"file": filename})
+    return mapping
+
+
+def _parse_value(raw: Any) -> tuple[str, Decimal | None, str]:
+    """(kind, number, problem): kind is "empty", "delete", "number" or "error" (problem says why)."""
+    if raw is None:
+        return "empty", None, ""
+    if isinstance(raw, bool):
+        return "error", None, _('"%(value)s" is not a number') % {"value": raw}
+    if isinstance(raw, int):
+        return "number", Decimal(raw), ""
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return "error", None, _('"%(value)s" is not a number') % {"value": raw}
+        return "number", Decimal(repr(raw)), ""
+    if isinstance(raw, dt.datetime | dt.date | dt.time):
+        return "error", None, _("a date or time is not a number; format the cell as a number")
+    text = str(raw).strip()
+    if not text:
+        return "empty", None, ""
+    if text in DELETE_MARKERS:
+        return "delete", None, ""
+    try:
+        return "number", parse_number(text, lang="vi"), ""
+    except (ValidationFailed, InvalidOperation, ValueError):
+        shown = text if len(text) <= 50 else text[:49] + "…"
+        return "error", None, _('"%(value)s" is not a number') % {"value": shown}
+
+
+def workbook_parse(
+    *, data: bytes, filename: str, empty_deletes: bool = False, expected_dataset: str | None = None,
+    expected_period: str | None = None, progress: Callable[[int, int], None] | None = None, reader: str = "fast",
+) -> ParsedWorkbook:
+    """Read a filled-in template into ValueItems (refs `Sheet!F7`). Problems with the file as a whole (not a
+    workbook, too large, a zip bomb, not our template, forged mapping, unknown data set, missing sheets) come
+    back as one error with `fatal` set; problems with cells (not a number, moved rows, a bad estimate mark)
+    as one error per cell. Nothing is written; permissions and bounds are checked by datavalues_apply.
+    `reader="openpyxl"` skips the fast reader (which falls back to openpyxl by itself when it must)."""
+    filename = nfc(filename).rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "upload.xlsx"
+    try:
+        return _parse(data, filename, reader=reader, empty_deletes=empty_deletes, expected_dataset=expected_dataset,
+                      expected_period=expected_period, progress=progress)
+    except _Unsupported:
+        return _parse(data, filename, reader="openpyxl", empty_deletes=empty_deletes, expected_dataset=expected_dataset,
+                      expected_period=expected_period, progress=progress)
+
+
+def _parse(
+    data: bytes, filename: str, *, reader: str, empty_deletes: bool, expected_dataset: str | None,
+    expected_period: str | None, progress: Callable[[int, int], None] | None,
+) -> ParsedWorkbook:
+    result = ParsedWorkbook(filename=filename)
+    try:
+        _check_zip(data, filename)
+        with _reading(filename):
+            book = _open_book(data, reader=reader)
+        try:
+            with _reading(filename):
+                mapping = _read_mapping(book, filename)
+            _resolve(result, mapping, expected_dataset=expected_dataset, expected_period=expected_period)
+            missing = [t for t, _k in mapping.sheets if t not in book.sheet_names]
+            if missing:
+                raise _Refused("missing_sheet", _("“%(file)s” lacks the sheet(s) %(sheets)s of the template; sheets must "
+                                                  "not be renamed or deleted.") % {"file": filename, "sheets": ", ".join(f"“{m}”" for m in missing)})
+            with _reading(filename):
+                _read_sheets(result, book, mapping, empty_deletes=empty_deletes, progress=progress)
+        finally:
+            book.close()
+    except _Refused as exc:
+        result.fatal = True
+        result.items = []
+        # The message already names the file.
+        result.errors = [{"ref": filename, "field": "file", "code": exc.code, "message": exc.message, "sheet": "", "cell": ""}]
+    return result
+
+
+def _resolve(result: ParsedWorkbook, mapping: Mapping, *, expected_dataset: str | None, expected_period: str | None) -> None:
+    """The data set, period and units the mapping names, as they are now in the database."""
+    filename = result.filename
+    dataset = DataSet.objects.filter(code=mapping.dataset).select_related("reporting_group").first()
+    if dataset is None or not dataset.is_active:
+        raise _Refused("unknown_dataset", _("“%(file)s” is a template of data set %(dataset)s, which is not collected "
+                                            "any more.") % {"file": filename, "dataset": mapping.dataset})
+    try:
+        spec = parse_period(mapping.period)
+    except ValidationFailed:
+        raise _Refused("not_a_template", _("“%(file)s” names an unknown period “%(period)s”.")
+                       % {"file": filename, "period": mapping.period}) from None
+    if spec.period_type != dataset.period_type:
+        raise _Refused("wrong_period", _("“%(file)s”: data set %(dataset)s is not reported for period %(period)s.")
+                       % {"file": filename, "dataset": dataset.code, "period": spec.label()})
+    if expected_dataset and expected_dataset != dataset.code:
+        raise _Refused("wrong_dataset", _("“%(file)s” is the template of %(found)s, not of %(expected)s. Download the "
+                                          "template of %(expected)s.") % {"file": filename, "found": dataset.code, "expected": expected_dataset})
+    if expected_period:
+        try:
+            expected = parse_period(expected_period).code
+        except ValidationFailed:
+            expected = expected_period
+        if expected != spec.code:
+            raise _Refused("wrong_period", _("“%(file)s” is the template for %(found)s, not for %(expected)s.")
+                           % {"file": filename, "found": spec.label(), "expected": expected})
+    result.dataset, result.period = dataset, spec.code
+    keys = {k for _t, k in mapping.sheets}
+    q = Q(pk__in=[])
+    for key in keys:
+        code, _sep, start = key.partition("@")
+        try:
+            q |= Q(code=code, valid_from=dt.date.fromisoformat(start)) if start else Q(code=code, valid_from__isnull=True)
+        except ValueError:
+            continue
+    units = {u.key: u for u in AdminUnit.objects.filter(q)}
+    for title, key in mapping.sheets:
+        unit = units.get(key)
+        if unit is None:
+            raise _Refused("unknown_unit", _("Sheet “%(sheet)s” of “%(file)s” is for unit %(unit)s, which does not exist.")
+                           % {"sheet": title, "file": filename, "unit": key})
+        result.sheets.append(SheetInfo(title, key, unit))
+
+
+def _read_sheets(
+    result: ParsedWorkbook, book: _FastBook | _OpenpyxlBook, mapping: Mapping, *, empty_deletes: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    dataset = result.dataset
+    if dataset is None:  # set by _resolve
+        return
+    collected = set(dataset.elements.values_list("indicator__code", flat=True))
+    by_row = {r.row: r for r in mapping.rows}
+    first, last = mapping.first_row, max(by_row, default=mapping.first_row)
+    period = result.period
+    total = len(mapping.rows) * len(result.sheets)
+    result.rows_total = total
+    done = 0
+    errors, items = result.errors, result.items
+    stale_reported: set[str] = set()
+    step = 2000
+    for sheet in result.sheets:
+        title, unit = sheet.title, sheet.unit
+        if unit is None:  # resolved by _resolve
+            continue
+        for row_no, values in book.rows(title, min_row=first, max_col=READ_COLUMNS, columns=_READ_SET):
+            spec = by_row.get(row_no)
+            n = len(values)
+            raw = values[COL_VALUE - 1] if n >= COL_VALUE else None
+            est_raw = values[COL_ESTIMATE - 1] if n >= COL_ESTIMATE else None
+            comment_raw = values[COL_COMMENT - 1] if n >= COL_COMMENT else None
+            if spec is None:
+                if (raw not in (None, "") or est_raw not in (None, "")) and row_no > last:
+                    ref = f"{title}!F{row_no}"
+                    errors.append(error_dict(ref=ref, code="outside_template", message=_(
+                        "this cell is outside the rows of the template and would be lost; add indicators in LienKet, "
+                        "not in the file")))
+                continue
+            done += 1
+            if progress is not None and done % step == 0:
+                progress(done, total)
+            kind, number, problem = _parse_value(raw)
+            if kind == "empty":
+                if not empty_deletes:
+                    continue
+                kind = "delete"
+            code_seen = _text(values[COL_CODE - 1]) if n >= COL_CODE else ""
+            option_seen = _text(values[COL_OPTION - 1]) if n >= COL_OPTION else ""
+            if code_seen != spec.indicator or option_seen != spec.option_label:
+                errors.append(error_dict(ref=f"{title}!B{row_no}", code="moved_row", field_name="indicator", message=_(
+                    "row %(row)s should hold %(code)s%(option)s but holds “%(seen)s”; rows must not be inserted, deleted "
+                    "or moved. Download a new template.") % {
+                        "row": row_no, "code": spec.indicator, "option": f" ({spec.option_label})" if spec.option_label else "",
+                        "seen": " / ".join(x for x in (code_seen, option_seen) if x) or "—"}))
+                continue
+            if spec.indicator not in collected:
+                if spec.indicator not in stale_reported:
+                    stale_reported.add(spec.indicator)
+                    errors.append(error_dict(ref=f"{title}!B{row_no}", code="stale_template", field_name="indicator", message=_(
+                        "indicator %(code)s is no longer part of %(dataset)s; download a new template.")
+                        % {"code": spec.indicator, "dataset": dataset.code}))
+                continue
+            ref = f"{title}!F{row_no}"
+            if kind == "error":
+                errors.append(error_dict(ref=ref, code="invalid_value", message=problem))
+                continue
+            estimate: bool | None = None
+            comment: str | None = None
+            if kind == "number":
+                est_text = _text(est_raw)
+                if est_text and est_text not in ESTIMATE_MARKERS:
+                    errors.append(error_dict(ref=f"{title}!G{row_no}", code="invalid_estimate", field_name="is_estimate",
+                                             message=_("write “x” for an estimate or leave the cell empty, not “%(value)s”")
+                                             % {"value": est_text[:20]}))
+                    continue
+                estimate = bool(est_text)
+                comment = _text(comment_raw)
+            items.append(ValueItem(
+                unit=unit, period=period, indicator=spec.indicator, value=number,
+                option=spec.option or None, is_estimate=estimate, comment=comment, ref=ref,
+            ))
+    if progress is not None:
+        progress(total, total)
+
+
+def sheet_order(parsed: ParsedWorkbook) -> dict[str, int]:
+    return {s.title: i for i, s in enumerate(parsed.sheets)}
