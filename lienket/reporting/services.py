@@ -7,9 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -261,6 +261,53 @@ def _dataset_map() -> dict[tuple[int, str], DataSet]:
     return out
 
 
+class _Stored(NamedTuple):
+    pk: int
+    value: Decimal
+    is_estimate: bool
+    comment: str
+    version: int
+
+
+def _db_value(field: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, connection)
+
+
+def _rows_insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT plain rows: COPY on PostgreSQL, executemany elsewhere. Values are adapted per column type once
+    (decimals, datetimes) rather than per model instance."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        fields = [model._meta.get_field(c) for c in columns]
+        adapt = [i for i, f in enumerate(fields) if f.get_internal_type() in {"DecimalField", "DateTimeField"}]
+        if adapt:
+            rows = [tuple(_db_value(fields[i], v) if i in adapt else v for i, v in enumerate(row)) for row in rows]
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"  # noqa: S608 - identifiers from model metadata
+        cursor.executemany(sql, rows)
+
+
+def _rows_update(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """UPDATE by primary key; each row holds the new values of `columns` followed by the pk."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    fields = [model._meta.get_field(c) for c in columns]
+    rows = [(*tuple(_db_value(fields[i], v) for i, v in enumerate(row[:-1])), row[-1]) for row in rows]
+    with connection.cursor() as cursor:
+        sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name('id')} = %s"  # noqa: S608 - identifiers from model metadata
+        cursor.executemany(sql, rows)
+
+
 @transaction.atomic
 def datavalues_apply(
     *, actor: Any, items: list[ValueItem], source: str, dry_run: bool = False, reason: str = "",
@@ -394,8 +441,10 @@ def datavalues_apply(
     for _item, _ind, _ds, unit, spec, _opt, _num in planned:
         by_period[spec.code].add(unit.pk)
     for pcode, unit_ids in by_period.items():
-        for dv in DataValue.objects.filter(period__code=pcode, unit_id__in=unit_ids).select_related("period"):
-            existing[(dv.unit_id, dv.indicator_id, pcode, dv.option_id or 0)] = dv
+        for pk, u, i, o, value, est, comment, version in DataValue.objects.filter(
+            period__code=pcode, unit_id__in=unit_ids
+        ).values_list("pk", "unit_id", "indicator_id", "option_id", "value", "is_estimate", "comment", "version"):
+            existing[(u, i, pcode, o or 0)] = _Stored(pk, value, est, comment, version)  # type: ignore[assignment]
 
     actions: list[tuple[str, ValueItem, Indicator, DataSet, AdminUnit, PeriodSpec, DisaggregationOption | None, Decimal | None, DataValue | None]] = []
     for item, indicator, dataset, unit, spec, option, number in planned:
@@ -442,15 +491,18 @@ def datavalues_apply(
         transaction.set_rollback(True)
         return result
 
-    # Write: periods and submissions first, then values in bulk, then the value history.
+    # Write: periods and submissions first, then values and their history as plain rows (no model instances:
+    # building 2 × N instances and letting bulk_create prepare them costs ~10× the INSERTs themselves).
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = user.pk if user is not None else None
     periods: dict[str, Period] = {}
     submissions: dict[tuple[int, int, str], Submission] = {}
-    to_create: list[DataValue] = []
-    to_update: list[DataValue] = []
-    to_delete: list[int] = []
-    history: list[DataValueAudit] = []
+    creates: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    deletes: list[int] = []
+    history: list[tuple[Any, ...]] = []
+    estimate_defaults: dict[int, set[int]] = {}
     touched: dict[int, dict[str, int]] = defaultdict(lambda: {"created": 0, "changed": 0, "deleted": 0})
     total = len(actions)
     for n, (kind, item, indicator, dataset, unit, spec, option, number, current) in enumerate(actions, 1):
@@ -470,57 +522,43 @@ def datavalues_apply(
                     audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
             submissions[skey] = sub
         sub = submissions[skey]
+        option_id = option.pk if option else None
         if kind == "create":
             if number is None:  # pragma: no cover - classified above
                 continue
             estimate = item.is_estimate
             if estimate is None:
-                estimate = dataset.elements.filter(indicator=indicator, estimate_by_default=True).exists()
-            to_create.append(DataValue(
-                submission=sub, unit=unit, period=period, indicator=indicator, option=option, value=number,
-                is_estimate=estimate, comment=nfc(item.comment or ""), updated_by=user,
-            ))
-            history.append(DataValueAudit(
-                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.CREATE,
-                new_value=number, new_is_estimate=estimate, reason=reason, source=source, changed_by=user,
-            ))
+                if dataset.pk not in estimate_defaults:
+                    estimate_defaults[dataset.pk] = set(
+                        dataset.elements.filter(estimate_by_default=True).values_list("indicator_id", flat=True))
+                estimate = indicator.pk in estimate_defaults[dataset.pk]
+            creates.append((sub.pk, unit.pk, period.pk, indicator.pk, option_id, number, estimate, nfc(item.comment or ""), 1, now, user_id))
+            history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.CREATE.value, None, number, None, estimate,
+                            reason, source, now, user_id))
             touched[sub.pk]["created"] += 1
         elif kind == "update":
             if current is None or number is None:  # pragma: no cover - classified above
                 continue
-            old_value, old_est = current.value, current.is_estimate
-            current.value = number
-            if item.is_estimate is not None:
-                current.is_estimate = item.is_estimate
-            if item.comment is not None:
-                current.comment = nfc(item.comment)
-            current.version += 1
-            current.updated_by = user
-            current.updated_at = now
-            current.submission = sub
-            to_update.append(current)
-            history.append(DataValueAudit(
-                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.UPDATE,
-                old_value=old_value, new_value=number, old_is_estimate=old_est, new_is_estimate=current.is_estimate,
-                reason=reason, source=source, changed_by=user,
-            ))
+            new_est = current.is_estimate if item.is_estimate is None else item.is_estimate
+            new_comment = current.comment if item.comment is None else nfc(item.comment)
+            updates.append((number, new_est, new_comment, current.version + 1, user_id, now, sub.pk, current.pk))
+            history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.UPDATE.value, current.value, number,
+                            current.is_estimate, new_est, reason, source, now, user_id))
             touched[sub.pk]["changed"] += 1
         elif kind == "delete":
             if current is None:  # pragma: no cover - classified above
                 continue
-            to_delete.append(current.pk)
-            history.append(DataValueAudit(
-                unit=unit, period=period, indicator=indicator, option=option, kind=DataValueAudit.Kind.DELETE,
-                old_value=current.value, old_is_estimate=current.is_estimate, reason=reason, source=source, changed_by=user,
-            ))
+            deletes.append(current.pk)
+            history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.DELETE.value, current.value, None,
+                            current.is_estimate, None, reason, source, now, user_id))
             touched[sub.pk]["deleted"] += 1
-    DataValue.objects.bulk_create(to_create, batch_size=2000)
-    DataValue.objects.bulk_update(
-        to_update, ["value", "is_estimate", "comment", "version", "updated_by", "updated_at", "submission"], batch_size=2000
-    )
-    if to_delete:
-        DataValue.objects.filter(pk__in=to_delete).delete()
-    DataValueAudit.objects.bulk_create(history, batch_size=2000)
+    _rows_insert(DataValue, ("submission_id", "unit_id", "period_id", "indicator_id", "option_id", "value", "is_estimate",
+                             "comment", "version", "updated_at", "updated_by_id"), creates)
+    _rows_update(DataValue, ("value", "is_estimate", "comment", "version", "updated_by_id", "updated_at", "submission_id"), updates)
+    for k in range(0, len(deletes), 500):
+        DataValue.objects.filter(pk__in=deletes[k:k + 500]).delete()
+    _rows_insert(DataValueAudit, ("unit_id", "period_id", "indicator_id", "option_id", "kind", "old_value", "new_value",
+                                  "old_is_estimate", "new_is_estimate", "reason", "source", "changed_at", "changed_by_id"), history)
     for sub in submissions.values():
         counts = touched.get(sub.pk)
         if counts:
