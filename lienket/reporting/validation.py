@@ -1,33 +1,662 @@
-"""Validation of a submission before it can be submitted (placeholder until the rules engine lands)."""
+"""Validation of a submission: per-value checks, cross-indicator rules and outliers.
+
+Three kinds of finding, in DHIS2's spirit:
+
+* **errors** block submission: a required value is missing, a value lies outside its indicator's bounds or is
+  not of its type, or a rule of severity *error* (``CCN_OCCUPIED <= CCN_AREA``) does not hold;
+* **warnings** (rules of severity *warning*, and outliers) block only while nobody has explained them: each
+  needs a comment on the value (``needs_comment``); once commented they are still shown, but no longer block;
+* a rule that cannot be evaluated is **skipped**, never failed: one of its indicators has no value in the
+  submission ("skip if missing") or it divides by zero.
+
+Rules are expressions over indicator codes, evaluated by the small tokenizer + recursive-descent parser below
+with ``Decimal`` arithmetic. Nothing is ever passed to ``eval``/``exec``/``ast``: the grammar has no names other
+than indicator codes, no calls, no attributes and no strings, so an expression cannot run code.
+
+    rule    := expr COMPARISON expr            (exactly one of < <= > >= == !=, also ≤ ≥ ≠)
+    expr    := term (("+" | "-") term)*
+    term    := unary (("*" | "/") unary)*
+    unary   := ("-" | "+") unary | atom
+    atom    := NUMBER | CODE | "(" expr ")"
+    CODE    := [A-Z_][A-Z0-9_]*                (an indicator code)
+    NUMBER  := digits with an optional "." fraction (1.5, not the Vietnamese 1,5)
+
+Outliers compare each value with the unit's own history of the same indicator (and disaggregation option)
+for the same period type: against the same period last year (more than ``dataset.outlier_pct`` % up or down),
+and against the mean of the earlier periods (more than ``dataset.outlier_sd`` standard deviations, with at least
+four earlier values). For year-to-date indicators only the same period of earlier years is history.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
-from .models import Submission
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lienket.core.formats import format_number
+
+from .models import DataSetElement, DataValue, Indicator, Submission, ValidationRule
+from .periods import PeriodSpec
+
+Key = tuple[str, str | None]  # (indicator code, option code or None for the undisaggregated value)
+
+#: An outlier needs at least this many earlier values of the same series before a z-score means anything.
+MIN_HISTORY = 4
+#: A series that barely moves (markets, clusters) would flag every small change; below this share of the mean
+#: the standard deviation is not trusted (so a flat series warns only beyond outlier_sd × 5 % of its mean).
+MIN_RELATIVE_SD = Decimal("0.05")
+#: How many earlier periods count as history (5 years of months).
+HISTORY_PERIODS = 60
+MAX_EXPRESSION_LENGTH = 500
+MAX_DEPTH = 60
+
+COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+_ALIASES = {"≤": "<=", "≥": ">=", "≠": "!="}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Findings
 
 
 @dataclass
 class Violation:
-    code: str
+    code: str  # required, type, bounds, rule, outlier_last_year, outlier_history
     severity: str  # "error" or "warning"
     message: str
     indicators: list[str] = field(default_factory=list)
     needs_comment: bool = False
+    option: str | None = None
+    rule: str | None = None
+    value: Decimal | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "message": self.message, "indicators": self.indicators}
+        return {
+            "code": self.code, "severity": self.severity, "message": self.message, "indicators": self.indicators,
+            "needs_comment": self.needs_comment, "option": self.option, "rule": self.rule,
+            "value": str(self.value) if self.value is not None else None, "details": self.details,
+        }
 
 
 @dataclass
 class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
+    skipped_rules: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[Violation]:
         return [v for v in self.violations if v.severity == "error" or v.needs_comment]
 
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "warning"]
+
+    def for_value(self, indicator: str, option: str | None = None) -> list[Violation]:
+        """The findings that concern one cell of the form (for showing them next to it)."""
+        return [v for v in self.violations if indicator in v.indicators and (v.option is None or v.option == option)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "violations": [v.as_dict() for v in self.violations],
+            "blocking": len(self.blocking), "skipped_rules": self.skipped_rules,
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The expression language
+
+
+class ExpressionError(ValueError):
+    """A rule expression that cannot be parsed. `message` is user-facing and translated."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+class _Skip(Exception):
+    """The rule cannot be evaluated here (a missing value, a division by zero)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # num, code, op, cmp, lpar, rpar, end
+    text: str
+    pos: int
+
+
+_TOKEN = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<code>[A-Z_][A-Z0-9_]*)"
+    r"|(?P<cmp><=|>=|==|!=|<|>|≤|≥|≠)"
+    r"|(?P<op>[-+*/])"
+    r"|(?P<lpar>\()"
+    r"|(?P<rpar>\))"
+)
+
+
+def tokenize(expression: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    text = expression or ""
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            char = text[pos]
+            hint = ""
+            if char == "=":
+                hint = " " + _("(use == to compare)")
+            elif char == ",":
+                hint = " " + _("(write decimals with a point: 1.5)")
+            elif char.isalpha():
+                hint = " " + _("(indicator codes are written in capitals: A–Z, 0–9, _)")
+            raise ExpressionError(
+                _("Unexpected character “%(char)s” at position %(pos)s%(hint)s.") % {"char": char, "pos": pos + 1, "hint": hint},
+                pos,
+            )
+        kind = m.lastgroup or ""
+        value = m.group(kind)
+        if kind == "cmp":
+            value = _ALIASES.get(value, value)
+        tokens.append(Token(kind, value, pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+# AST nodes: ("num", Decimal) | ("ref", code) | ("neg", node) | ("bin", op, left, right)
+Node = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    op: str
+    left: Node
+    right: Node
+    codes: frozenset[str]
+    expression: str
+
+
+class _Parser:
+    def __init__(self, expression: str) -> None:
+        self.expression = expression
+        self.tokens = tokenize(expression)
+        self.i = 0
+        self.codes: set[str] = set()
+        self.depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def error(self, message: str | None = None) -> ExpressionError:
+        tok = self.tok
+        if message is None:
+            if tok.kind == "end":
+                message = _("The expression ends too early.")
+            else:
+                message = _("Unexpected “%(token)s” at position %(pos)s.") % {"token": tok.text, "pos": tok.pos + 1}
+        return ExpressionError(message, tok.pos)
+
+    def parse(self) -> Comparison:
+        if not self.expression.strip():
+            raise ExpressionError(_("The expression is empty."), 0)
+        left = self.expr()
+        if self.tok.kind != "cmp":
+            if self.tok.kind == "end":
+                raise self.error(_("The expression needs one comparison (< <= > >= == !=)."))
+            raise self.error()
+        op = self.advance().text
+        right = self.expr()
+        if self.tok.kind == "cmp":
+            raise self.error(_("Only one comparison is allowed (at position %(pos)s).") % {"pos": self.tok.pos + 1})
+        if self.tok.kind != "end":
+            raise self.error()
+        return Comparison(op, left, right, frozenset(self.codes), self.expression)
+
+    def expr(self) -> Node:
+        node = self.term()
+        while self.tok.kind == "op" and self.tok.text in "+-":
+            op = self.advance().text
+            node = ("bin", op, node, self.term())
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in "*/":
+            op = self.advance().text
+            node = ("bin", op, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(_("The expression is nested too deeply."))
+        try:
+            if self.tok.kind == "op" and self.tok.text in "+-":
+                op = self.advance().text
+                inner = self.unary()
+                return ("neg", inner) if op == "-" else inner
+            return self.atom()
+        finally:
+            self.depth -= 1
+
+    def atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == "num":
+            self.advance()
+            return ("num", Decimal(tok.text))
+        if tok.kind == "code":
+            self.advance()
+            if self.tok.kind == "lpar":
+                raise self.error(_("“%(name)s(” looks like a function call; only indicator codes and numbers are allowed.") % {"name": tok.text})
+            self.codes.add(tok.text)
+            return ("ref", tok.text)
+        if tok.kind == "lpar":
+            self.advance()
+            node = self.expr()
+            if self.tok.kind != "rpar":
+                raise self.error(_("A closing parenthesis is missing (at position %(pos)s).") % {"pos": self.tok.pos + 1})
+            self.advance()
+            return node
+        raise self.error()
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_expression(expression: str) -> Comparison:
+    """Parse a rule expression; raises ExpressionError with a user-facing message."""
+    if len(expression or "") > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(_("The expression is longer than %(max)s characters.") % {"max": MAX_EXPRESSION_LENGTH})
+    return _Parser(expression or "").parse()
+
+
+def expression_codes(expression: str) -> frozenset[str]:
+    """The indicator codes an expression refers to (empty if it does not parse)."""
+    try:
+        return parse_expression(expression).codes
+    except ExpressionError:
+        return frozenset()
+
+
+def expression_check(expression: str, *, known_codes: Iterable[str] | None = None) -> list[str]:
+    """Everything wrong with an expression, as messages for a form (empty when it is fine): syntax errors and
+    indicator codes that do not exist. Used when a rule is saved (admin) and when the catalogue is loaded."""
+    try:
+        parsed = parse_expression(expression)
+    except ExpressionError as exc:
+        return [_("Syntax error: %(message)s") % {"message": exc.message}]
+    known = set(known_codes) if known_codes is not None else set(
+        Indicator.objects.filter(code__in=parsed.codes).values_list("code", flat=True)
+    )
+    unknown = sorted(parsed.codes - known)
+    if unknown:
+        return [_("Unknown indicator code(s): %(codes)s.") % {"codes": ", ".join(unknown)}]
+    return []
+
+
+def _eval(node: Node, values: Mapping[str, Decimal]) -> Decimal:
+    kind = node[0]
+    if kind == "num":
+        return node[1]
+    if kind == "ref":
+        value = values.get(node[1])
+        if value is None:
+            raise _Skip("missing")
+        return value
+    if kind == "neg":
+        return -_eval(node[1], values)
+    op, left, right = node[1], _eval(node[2], values), _eval(node[3], values)
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    if right == 0:
+        raise _Skip("division by zero")
+    return left / right
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    passed: bool
+    left: Decimal
+    right: Decimal
+    op: str
+
+
+def evaluate(expression: str | Comparison, values: Mapping[str, Decimal]) -> RuleResult | None:
+    """Evaluate a rule against `values` (code → Decimal). None when the rule is skipped: a value it needs is
+    missing, or it divides by zero. Raises ExpressionError for an expression that does not parse."""
+    rule = parse_expression(expression) if isinstance(expression, str) else expression
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 34
+            ctx.traps[DivisionByZero] = True
+            ctx.traps[InvalidOperation] = True
+            left = _eval(rule.left, values)
+            right = _eval(rule.right, values)
+    except (_Skip, DivisionByZero, InvalidOperation):
+        return None
+    passed = {
+        "<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right, "==": left == right,
+        "!=": left != right,
+    }[rule.op]
+    return RuleResult(passed, left, right, rule.op)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Outliers (pure: used by validate_submission and by the sample generator)
+
+
+@dataclass(frozen=True)
+class OutlierFinding:
+    kind: str  # outlier_last_year, outlier_history
+    details: dict[str, Any]
+
+
+def _sqrt(value: Decimal) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return value.sqrt()
+
+
+def outlier_findings(
+    *, value: Decimal, last_year: Decimal | None, history: list[Decimal], pct: Decimal | None, sd: Decimal | None,
+) -> list[OutlierFinding]:
+    """Is `value` unusual for this series? `last_year` is the same period a year earlier, `history` the earlier
+    values used for the z-score (see the module docstring)."""
+    found: list[OutlierFinding] = []
+    if pct is not None and pct > 0 and last_year is not None and last_year != 0:
+        change = (value - last_year) / abs(last_year) * 100
+        if abs(change) > pct:
+            found.append(OutlierFinding("outlier_last_year", {"previous": last_year, "change_pct": change, "threshold": pct}))
+    if sd is not None and sd > 0 and len(history) >= MIN_HISTORY:
+        n = len(history)
+        mean = sum(history, Decimal(0)) / n
+        variance = sum(((h - mean) ** 2 for h in history), Decimal(0)) / (n - 1)
+        spread = max(_sqrt(variance), abs(mean) * MIN_RELATIVE_SD)
+        if spread > 0:
+            z = (value - mean) / spread
+            if abs(z) > sd:
+                found.append(OutlierFinding("outlier_history", {"mean": mean, "z": z, "n": n, "threshold": sd}))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validating a submission
+
+
+def _lang() -> str:
+    return (get_language() or "vi").split("-")[0]
+
+
+def _fmt(value: Decimal | None, decimals: int | None = None) -> str:
+    if value is None:
+        return "—"
+    return format_number(value, decimals)
+
+
+def _in_use(indicator: Indicator, spec: PeriodSpec) -> bool:
+    if not indicator.is_active:
+        return False
+    if indicator.used_to is not None and indicator.used_to < spec.start:
+        return False
+    return not (indicator.used_from is not None and indicator.used_from > spec.end)
+
+
+def _label(indicator: Indicator, option_label: str | None = None) -> str:
+    name = indicator.label(_lang())
+    return f"{name} ({option_label})" if option_label else name
+
+
+@dataclass
+class _Context:
+    submission: Submission
+    spec: PeriodSpec
+    indicators: dict[str, Indicator]  # in the data set and in use for the period
+    elements: list[DataSetElement]
+    option_codes: dict[int, str]  # option id → code
+    option_labels: dict[tuple[str, str], str]  # (indicator code, option code) → label
+
+
+def _context(submission: Submission) -> _Context:
+    dataset = submission.dataset
+    spec = submission.period.spec
+    elements = list(
+        DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
+        .order_by("sort_order", "id")
+    )
+    indicators = {el.indicator.code: el.indicator for el in elements if _in_use(el.indicator, spec)}
+    option_codes: dict[int, str] = {}
+    option_labels: dict[tuple[str, str], str] = {}
+    disagg_ids = {i.disaggregation_id for i in indicators.values() if i.disaggregation_id}
+    if disagg_ids:
+        from .models import DisaggregationOption
+
+        lang = _lang()
+        by_disagg: dict[int, list[DisaggregationOption]] = defaultdict(list)
+        for opt in DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids):
+            option_codes[opt.pk] = opt.code
+            by_disagg[opt.disaggregation_id].append(opt)
+        for ind in indicators.values():
+            for opt in by_disagg.get(ind.disaggregation_id or 0, []):
+                option_labels[(ind.code, opt.code)] = opt.name_en if lang != "vi" and opt.name_en else opt.name
+    return _Context(submission, spec, indicators, elements, option_codes, option_labels)
+
+
+def _stored(submission: Submission, ctx: _Context) -> tuple[dict[Key, Decimal], dict[Key, str]]:
+    values: dict[Key, Decimal] = {}
+    comments: dict[Key, str] = {}
+    rows = DataValue.objects.filter(
+        unit_id=submission.unit_id, period_id=submission.period_id, indicator__code__in=list(ctx.indicators)
+    ).values_list("indicator__code", "option_id", "value", "comment")
+    for code, option_id, value, comment in rows:
+        key = (code, ctx.option_codes.get(option_id) if option_id else None)
+        values[key] = value
+        comments[key] = comment or ""
+    return values, comments
+
+
+def _history(submission: Submission, ctx: _Context, keys: Iterable[Key]) -> tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]:
+    """Same period last year and earlier values (oldest first) of the same unit, per key."""
+    spec = ctx.spec
+    last_year_code = spec.same_period_last_year().code
+    codes = {code for code, _opt in keys if code in ctx.indicators}
+    rows = (
+        DataValue.objects.filter(
+            unit_id=submission.unit_id, indicator__code__in=codes, period__period_type=spec.period_type,
+            period__start__lt=spec.start, period__start__gte=dt.date(spec.year - 6, 1, 1),
+        )
+        .values_list("indicator__code", "option_id", "period__code", "period__start", "value")
+        .order_by("period__start")
+    )
+    last_year: dict[Key, Decimal] = {}
+    history: dict[Key, list[Decimal]] = defaultdict(list)
+    for code, option_id, pcode, start, value in rows:
+        key = (code, ctx.option_codes.get(option_id) if option_id else None)
+        if pcode == last_year_code:
+            last_year[key] = value
+        indicator = ctx.indicators[code]
+        if indicator.cumulative_ytd and (start.month, start.day) != (spec.start.month, spec.start.day):
+            continue  # year-to-date: only the same period of earlier years is comparable
+        history[key].append(value)
+    for key in list(history):
+        history[key] = history[key][-HISTORY_PERIODS:]
+    return last_year, history
+
+
+def _totals(values: Mapping[Key, Decimal | None]) -> dict[str, Decimal]:
+    """The value of each indicator for rules: its undisaggregated value, or else the sum of its options."""
+    totals: dict[str, Decimal] = {}
+    parts: dict[str, Decimal] = defaultdict(Decimal)
+    for (code, option), value in values.items():
+        if value is None:
+            continue
+        if option is None:
+            totals[code] = value
+        else:
+            parts[code] += value
+    for code, total in parts.items():
+        totals.setdefault(code, total)
+    return totals
+
+
+def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], comments: dict[Key, str]) -> ValidationReport:
+    report = ValidationReport()
+    lang = _lang()
+    dataset = submission.dataset
+
+    # 1. Required values
+    present = {code for code, _opt in values}
+    for el in ctx.elements:
+        required = el.indicator
+        if el.required and required.code in ctx.indicators and required.code not in present:
+            report.violations.append(Violation(
+                "required", "error", _("%(indicator)s is required.") % {"indicator": _label(required)}, [required.code],
+            ))
+
+    # 2. Type and bounds of each value
+    for (code, option), value in values.items():
+        ind = ctx.indicators.get(code)
+        if ind is None:
+            continue
+        label = _label(ind, ctx.option_labels.get((code, option)) if option else None)
+        if ind.value_type == Indicator.ValueType.INTEGER and value != value.to_integral_value():
+            report.violations.append(Violation(
+                "type", "error", _("%(indicator)s: %(value)s must be a whole number.") % {"indicator": label, "value": _fmt(value)},
+                [code], option=option, value=value,
+            ))
+        if ind.min_value is not None and value < ind.min_value:
+            report.violations.append(Violation(
+                "bounds", "error",
+                _("%(indicator)s: %(value)s is below the minimum %(min)s.")
+                % {"indicator": label, "value": _fmt(value, ind.decimals), "min": _fmt(ind.min_value.normalize())},
+                [code], option=option, value=value, details={"min": str(ind.min_value)},
+            ))
+        if ind.max_value is not None and value > ind.max_value:
+            report.violations.append(Violation(
+                "bounds", "error",
+                _("%(indicator)s: %(value)s is above the maximum %(max)s.")
+                % {"indicator": label, "value": _fmt(value, ind.decimals), "max": _fmt(ind.max_value.normalize())},
+                [code], option=option, value=value, details={"max": str(ind.max_value)},
+            ))
+
+    # 3. Cross-indicator rules: this data set's, and global rules whose indicators are all in the data set
+    totals = _totals(values)
+    rules = ValidationRule.objects.filter(Q(dataset=dataset) | Q(dataset__isnull=True), is_active=True).order_by("code")
+    for rule in rules:
+        try:
+            parsed = parse_expression(rule.expression)
+        except ExpressionError:
+            report.skipped_rules.append(rule.code)
+            continue
+        if rule.dataset_id is None and not parsed.codes <= set(ctx.indicators):
+            continue
+        result = evaluate(parsed, totals)
+        if result is None:
+            report.skipped_rules.append(rule.code)
+            continue
+        if result.passed:
+            continue
+        message = rule.message_en if lang != "vi" and rule.message_en else rule.message
+        detail = _("%(expression)s: %(left)s %(op)s %(right)s does not hold") % {
+            "expression": rule.expression, "left": _fmt(result.left.normalize()), "op": result.op,
+            "right": _fmt(result.right.normalize()),
+        }
+        codes = sorted(parsed.codes)
+        commented = any(comments.get((c, o), "").strip() for (c, o) in values if c in parsed.codes)
+        warning = rule.severity == ValidationRule.Severity.WARNING
+        report.violations.append(Violation(
+            "rule", rule.severity, f"{message} ({detail})", codes, needs_comment=warning and not commented,
+            rule=rule.code, details={"left": str(result.left), "right": str(result.right), "op": result.op},
+        ))
+
+    # 4. Outliers against the unit's own history
+    pct, sd = dataset.outlier_pct, dataset.outlier_sd
+    if (pct or sd) and values:
+        last_year, history = _history(submission, ctx, values.keys())
+        for (code, option), value in values.items():
+            ind = ctx.indicators.get(code)
+            if ind is None:
+                continue
+            for finding in outlier_findings(
+                value=value, last_year=last_year.get((code, option)), history=history.get((code, option), []), pct=pct, sd=sd,
+            ):
+                label = _label(ind, ctx.option_labels.get((code, option)) if option else None)
+                d = finding.details
+                if finding.kind == "outlier_last_year":
+                    change = d["change_pct"]
+                    message = _(
+                        "%(indicator)s: %(value)s is %(change)s %% vs the same period last year (%(previous)s). "
+                        "Check it and explain the change in a comment."
+                    ) % {
+                        "indicator": label, "value": _fmt(value, ind.decimals),
+                        "change": ("+" if change > 0 else "") + _fmt(change, 1), "previous": _fmt(d["previous"], ind.decimals),
+                    }
+                else:
+                    message = _(
+                        "%(indicator)s: %(value)s is unusual for this unit (%(z)s standard deviations from its mean "
+                        "%(mean)s over %(n)s earlier periods). Check it and explain it in a comment."
+                    ) % {
+                        "indicator": label, "value": _fmt(value, ind.decimals), "z": _fmt(abs(d["z"]), 1),
+                        "mean": _fmt(d["mean"], ind.decimals), "n": d["n"],
+                    }
+                report.violations.append(Violation(
+                    finding.kind, "warning", message, [code], needs_comment=not comments.get((code, option), "").strip(),
+                    option=option, value=value, details={k: str(v) for k, v in d.items()},
+                ))
+    return report
+
 
 def validate_submission(*, submission: Submission) -> ValidationReport:
-    return ValidationReport()
+    """Check the values stored for `submission` (called by services.submission_transition before submit)."""
+    ctx = _context(submission)
+    values, comments = _stored(submission, ctx)
+    return _check(submission, ctx, values, comments)
+
+
+def validate_values(
+    *, submission: Submission, values: Mapping[Key, Decimal | None], comments: Mapping[Key, str] | None = None,
+    merge: bool = True,
+) -> ValidationReport:
+    """Check values that are not saved yet (the entry form, before saving).
+
+    `values` maps (indicator code, option code or None) to a Decimal, or None for a cell being emptied.
+    With `merge` (the default) they are laid over the values already stored, so a form that posts only the
+    cells that changed is checked as a whole; without it, `values` is the complete content of the submission.
+    `comments` likewise overlays the stored comments.
+    """
+    ctx = _context(submission)
+    stored_values, stored_comments = _stored(submission, ctx) if merge else ({}, {})
+    merged: dict[Key, Decimal] = dict(stored_values)
+    for key, value in values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value if isinstance(value, Decimal) else Decimal(str(value))
+    merged_comments = dict(stored_comments)
+    merged_comments.update(comments or {})
+    return _check(submission, ctx, merged, merged_comments)
