@@ -51,7 +51,7 @@ check: install
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+	$(BIN)/python manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "bench/*" -i "tests/*" -i "scripts/*"
 	$(BIN)/python manage.py compile_messages_py
 
 bench: install
