@@ -33,7 +33,7 @@ def read_pairs(path: Path) -> dict[str, str]:
             if not line and msgstr is not None:
                 flush()
             continue
-        if line.startswith("msgid_plural") or line.startswith("msgstr["):
+        if line.startswith(("msgid_plural", "msgstr[")):
             cur = None
             continue
         if line.startswith("msgid "):
@@ -79,9 +79,11 @@ def main() -> None:
         cur = None
         for ln in body:
             if ln.startswith("msgid "):
-                msgid = ast.literal_eval(ln[6:]); cur = "id"
+                msgid = ast.literal_eval(ln[6:])
+                cur = "id"
             elif ln.startswith("msgstr "):
-                msgstr = ast.literal_eval(ln[7:]); cur = "str"
+                msgstr = ast.literal_eval(ln[7:])
+                cur = "str"
             elif ln.startswith('"'):
                 if cur == "id":
                     msgid += ast.literal_eval(ln)
@@ -89,11 +91,11 @@ def main() -> None:
                     msgstr += ast.literal_eval(ln)
         if msgid in known and (not msgstr or "#, fuzzy" in block):
             msgstr = known[msgid]
-        if not msgstr or "#, fuzzy" in block and msgid not in known:
+        if not msgstr or ("#, fuzzy" in block and msgid not in known):
             missing.append(msgid)
-        out.append("\n".join(comments + [f'msgid "{escape(msgid)}"', f'msgstr "{escape(msgstr)}"']))
+        out.append("\n".join([*comments, f'msgid "{escape(msgid)}"', f'msgstr "{escape(msgstr)}"']))
     PO.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
-    print(f"{len(blocks) - 1} entries, {len(missing)} untranslated")
+    sys.stdout.write(f"{len(blocks) - 1} entries, {len(missing)} untranslated\n")
     Path("var").mkdir(exist_ok=True)
     Path("var/untranslated.txt").write_text("\n".join(repr(m) for m in missing), encoding="utf-8")
 
