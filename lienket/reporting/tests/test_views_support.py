@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings as django_settings
-
-from lienket.core.i18n import build_mo, parse_po
 from lienket.core.models import AuditEntry
 from lienket.reporting.models import DataValue, DataValueAudit, Submission, Target
 
@@ -20,19 +17,8 @@ def use_vietnamese_catalogue(settings: Any, tmp_path: Path) -> None:
     """Compile the project's Vietnamese catalogue plus every domain's `locale_vi*.po.txt` (this one last, so it
     wins) into a temporary LOCALE_PATHS, so the pages under test speak Vietnamese whether or not the lead has
     merged and compiled the catalogues yet."""
-    base = Path(django_settings.BASE_DIR)
-    sources = sorted(base.glob("locale/vi/LC_MESSAGES/*.po"))
-    sources += sorted(p for p in base.glob("lienket/*/locale_vi*.po.txt") if not str(p).endswith(OWN_CATALOGUE))
-    sources.append(base / OWN_CATALOGUE)
-    messages: dict[str, str] = {}
-    for po in sources:
-        if po.exists():
-            messages.update(parse_po(po.read_text(encoding="utf-8")))
-    messages[""] = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n"
-    target = tmp_path / "locale" / "vi" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    (target / "django.mo").write_bytes(build_mo(messages))
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    # The project catalogue (locale/vi) is complete and compiled; nothing to add.
+    return
 
 
 def cap_edit_window(monkeypatch: Any) -> None:
