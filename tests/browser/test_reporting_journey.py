@@ -52,7 +52,7 @@ def test_officer_fills_and_submits_director_approves_coordinator_accepts(browser
     page.goto(f"/reporting/submissions/{sub.pk}/")
     page.get_by_test_id("action-approve").click()
     page.wait_for_load_state("networkidle")
-    assert "Đã duyệt" in page.get_by_test_id("status-badge").first.inner_text()
+    assert "Đã phê duyệt" in page.get_by_test_id("status-badge").first.inner_text()
     ctx.close()
 
     # And the coordinator accepts
