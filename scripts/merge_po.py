@@ -68,7 +68,7 @@ def main() -> None:
     for block in blocks[1:]:
         lines = block.splitlines()
         body = [ln for ln in lines if not ln.startswith("#")]
-        comments = [ln for ln in lines if ln.startswith("#") and "fuzzy" not in ln]
+        comments = [ln for ln in lines if ln.startswith("#") and "fuzzy" not in ln and not ln.startswith("#|")]
         joined = "\n".join(body)
         if "msgid_plural" in joined:
             out.append(block)
@@ -91,7 +91,9 @@ def main() -> None:
                     msgstr += ast.literal_eval(ln)
         if msgid in known and (not msgstr or "#, fuzzy" in block):
             msgstr = known[msgid]
-        if not msgstr or ("#, fuzzy" in block and msgid not in known):
+        elif "#, fuzzy" in block:
+            msgstr = ""  # a guess by msgmerge from a similar string: never ship it as a translation
+        if not msgstr:
             missing.append(msgid)
         out.append("\n".join([*comments, f'msgid "{escape(msgid)}"', f'msgstr "{escape(msgstr)}"']))
     PO.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")

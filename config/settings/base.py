@@ -148,6 +148,9 @@ TASKS = {
     }
 }
 
+# Public address of the site, for links in e-mails (reminders).
+LIENKET_SITE_URL = os.environ.get("LIENKET_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

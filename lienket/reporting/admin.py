@@ -309,10 +309,10 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdmin):
-    list_display = ("sent_at", "submission", "kind", "recipients")
-    list_filter = ("kind",)
-    list_select_related = ("submission__dataset", "submission__unit", "submission__period")
-    fields = ("sent_at", "submission", "kind", "recipients")
+    list_display = ("sent_at", "dataset", "unit", "period", "kind", "recipients")
+    list_filter = ("kind", "dataset")
+    list_select_related = ("dataset", "unit", "period")
+    fields = ("sent_at", "dataset", "unit", "period", "kind", "recipients")
     readonly_fields = fields
 
 

@@ -124,7 +124,7 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
     spec = submission.period.spec
     previous_spec = spec.previous()
     last_year_spec = spec.same_period_last_year()
-    elements = list(selectors.dataset_elements(dataset=dataset))
+    elements = list(selectors.dataset_elements(dataset=dataset, period=spec))
     indicators = [el.indicator for el in elements]
 
     current = {

@@ -145,6 +145,16 @@ class Indicator(models.Model):
     def label(self, lang: str = "vi") -> str:
         return self.name if lang.startswith("vi") or not self.name_en else self.name_en
 
+    def in_use(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the indicator was collected during [start, end] (e.g. gross output at 2010 prices: until 2020)."""
+        return (self.used_from is None or self.used_from <= end) and (self.used_to is None or self.used_to >= start)
+
+    @staticmethod
+    def in_use_q(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+        return (Q(**{f"{prefix}used_from__isnull": True}) | Q(**{f"{prefix}used_from__lte": end})) & (
+            Q(**{f"{prefix}used_to__isnull": True}) | Q(**{f"{prefix}used_to__gte": start})
+        )
+
     def uom(self, lang: str = "vi") -> str:
         return self.unit_of_measure if lang.startswith("vi") or not self.unit_of_measure_en else self.unit_of_measure_en
 
@@ -501,15 +511,19 @@ class ImportJob(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One reminder e-mail per submission and kind, so a daily job never sends the same reminder twice."""
+    """One reminder e-mail per (data set, unit, period) and kind, so a daily job never sends the same reminder
+    twice. Keyed on the report, not on a Submission: a unit that never opened its report stays "missing" in
+    the completeness view instead of getting a draft it did not create."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("regions.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20)
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.JSONField(default=list)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="reminder_once")]
+        constraints = [models.UniqueConstraint(fields=["dataset", "unit", "period", "kind"], name="reminder_once")]
 
     def __str__(self) -> str:
-        return f"{self.submission_id} {self.kind}"
+        return f"{self.dataset_id}/{self.unit_id}/{self.period_id} {self.kind}"

@@ -24,7 +24,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_tasks import task
 
-from lienket.core.audit import audit_log, snapshot
 from lienket.core.formats import format_date
 from lienket.regions.models import AdminUnit
 from lienket.users.models import Membership, Role
@@ -128,20 +127,10 @@ def _message(item: Due, unit: AdminUnit, status: str | None, link: str, to: list
     return EmailMessage(subject=subject, body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL, to=to)
 
 
-def _submission_for(*, dataset: DataSet, unit: AdminUnit, period: PeriodSpec) -> Submission:
-    """The unit's submission for the period, created as a system draft if the unit never opened it."""
-    period_obj = Period.for_code(period.code)
-    submission, created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period_obj)
-    if created:
-        audit_log(actor=None, action="submission.create", obj=submission, after=snapshot(submission),
-                  reason="reminder: report not opened before the due date")
-    return submission
-
-
 def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DAYS_BEFORE) -> int:
     """Send the reminders due on `on` (default: today in Asia/Ho_Chi_Minh); returns the number of e-mails sent.
 
-    Each (submission, kind) is mailed at most once: the ReminderLog row is written in the same transaction as
+    Each (data set, unit, period, kind) is mailed at most once: the ReminderLog row is written in the same transaction as
     the sending, so a failed send leaves no log and the next run retries it."""
     day = on or timezone.localdate()
     sent = 0
@@ -163,10 +152,11 @@ def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DA
                 continue
             try:
                 with transaction.atomic():
-                    submission = existing or _submission_for(dataset=item.dataset, unit=unit, period=item.period)
-                    if ReminderLog.objects.filter(submission=submission, kind=item.kind).exists():
+                    period_obj = Period.for_code(item.period.code)
+                    key = {"dataset": item.dataset, "unit": unit, "period": period_obj, "kind": item.kind}
+                    if ReminderLog.objects.filter(**key).exists():
                         continue
-                    ReminderLog.objects.create(submission=submission, kind=item.kind, recipients=to)
+                    ReminderLog.objects.create(**key, recipients=to)
                     link = form_url(dataset=item.dataset, unit=unit, period=item.period)
                     _message(item, unit, status, link, to).send(fail_silently=False)
             except IntegrityError:  # another run logged it first

@@ -165,9 +165,13 @@ def dataset_get(*, code: str) -> DataSet:
     return dataset
 
 
-def dataset_elements(*, dataset: DataSet) -> QuerySet[DataSetElement]:
+def dataset_elements(*, dataset: DataSet, period: PeriodSpec | None = None) -> QuerySet[DataSetElement]:
+    """The data set's elements in form order; with `period`, only indicators collected in that period."""
+    qs = DataSetElement.objects.filter(dataset=dataset)
+    if period is not None:
+        qs = qs.filter(Indicator.in_use_q(period.start, period.end, prefix="indicator__"))
     return (
-        DataSetElement.objects.filter(dataset=dataset)
+        qs
         .select_related("indicator", "indicator__disaggregation")
         .prefetch_related("indicator__disaggregation__options")
         .order_by("sort_order", "id")

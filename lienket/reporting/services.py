@@ -359,6 +359,10 @@ def datavalues_apply(
             _err(errors, item, "not_collected",
                  _("indicator %(ind)s is not collected for periods like %(period)s") % {"ind": code, "period": spec.code}, "indicator")
             continue
+        if not indicator.in_use(spec.start, spec.end):
+            _err(errors, item, "not_in_use",
+                 _("indicator %(ind)s was not collected for %(period)s") % {"ind": code, "period": spec.label()}, "indicator")
+            continue
         # the unit
         resolved: AdminUnit | None
         if isinstance(item.unit, AdminUnit):

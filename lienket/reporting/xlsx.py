@@ -220,11 +220,14 @@ def _validation(rule: tuple[bool, Decimal | None, Decimal | None], first: int, l
     return dv
 
 
-def _layout(dataset: DataSet, lang: str) -> list[_Row]:
+def _layout(dataset: DataSet, lang: str, spec: PeriodSpec | None = None) -> list[_Row]:
     """The rows of a unit sheet, in the data set's order: section headings, then per indicator its total and
     one row per disaggregation option ("Chia ra", as on paper forms)."""
+    elements_qs = dataset.elements.filter(indicator__is_active=True)
+    if spec is not None:
+        elements_qs = elements_qs.filter(Indicator.in_use_q(spec.start, spec.end, prefix="indicator__"))
     elements = list(
-        dataset.elements.filter(indicator__is_active=True)
+        elements_qs
         .select_related("indicator", "indicator__disaggregation")
         .order_by("sort_order", "id")
     )
@@ -304,7 +307,7 @@ def template_build(*, dataset: DataSet, units: list[AdminUnit], period_code: str
 
 
 def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: str) -> bytes:
-    layout = _layout(dataset, lang)
+    layout = _layout(dataset, lang, spec)
     data_rows = [r for r in layout if r.spec is not None]
     indicator_ids = {r.indicator.pk for r in data_rows if r.indicator is not None}
     unit_ids = [u.pk for u in units]

@@ -52,12 +52,15 @@ def test_reminder_goes_once_to_the_officers_and_the_director(w):
     assert ReminderLog.objects.filter(kind="due_3").count() == 2
 
 
-def test_a_unit_that_never_opened_its_report_gets_a_draft_to_hang_the_reminder_on(w):
+def test_a_unit_that_never_opened_its_report_is_reminded_and_stays_missing_in_completeness(w):
+    from lienket.reporting.selectors import completeness
+
     reminders_send(on=THREE_DAYS_BEFORE)
 
-    subs = Submission.objects.filter(period__code="202603")
-    assert sorted(s.unit.key for s in subs) == ["01", "25@2025-07-01"]
-    assert {s.status for s in subs} == {"draft"}
+    assert len(mail.outbox) == 2
+    assert not Submission.objects.filter(period__code="202603").exists()
+    report = completeness(dataset=w.monthly, period_code="202603", on=THREE_DAYS_BEFORE)
+    assert report.summary["missing"] == 2
 
 
 def test_each_reminder_day_sends_its_own_reminder(w):
@@ -116,7 +119,7 @@ def test_periods_before_the_merger_remind_the_units_of_that_time(w):
 
     assert sent == 1
     assert mail.outbox[0].to == ["hanoi_director@example.vn", "hanoi_officer@example.vn"]
-    assert not ReminderLog.objects.filter(submission__unit=w.phutho).exists()
+    assert not ReminderLog.objects.filter(unit=w.phutho).exists()
 
 
 def test_inactive_users_and_missing_addresses_are_skipped(w, caplog):

@@ -83,3 +83,25 @@ def test_concurrent_approval_conflicts(w):
     submission_transition(submission=sub, actor=director, action="approve", expected_version=seen_version)
     with pytest.raises(Conflict):
         submission_transition(submission=sub, actor=director, action="return", reason="x", expected_version=seen_version)
+
+
+def test_an_indicator_is_refused_outside_the_years_it_was_collected(w):
+    import datetime as dt
+
+    from lienket.reporting.selectors import dataset_elements
+
+    retail = w.indicators["EXPORT"]
+    retail.used_to = dt.date(2020, 12, 31)
+    retail.save()
+
+    with pytest.raises(ValidationFailed) as exc:
+        datavalues_apply(actor=w.users["hanoi_officer"], items=[
+            ValueItem(unit="01", period="202603", indicator="EXPORT", value=1, ref="r1")], source="api")
+
+    assert exc.value.details["errors"][0]["code"] == "not_in_use"
+    assert DataValue.objects.count() == 0
+    from lienket.reporting.periods import parse_period
+
+    codes = [el.indicator.code for el in dataset_elements(dataset=w.monthly, period=parse_period("202603"))]
+    assert "EXPORT" not in codes
+    assert "RETAIL" in codes
