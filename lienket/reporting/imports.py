@@ -14,6 +14,7 @@ atomic write SQLite could not publish it anyway.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -320,3 +321,25 @@ def _plain(value: Any) -> str | None:
         return f"{Decimal(value).normalize():f}"
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
+
+
+def import_jobs_sweep(*, older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Mark jobs left 'validating' or 'applying' by a worker that died as failed. Writing happens in one
+    transaction, so such a job wrote nothing; saying so lets the uploader try again. Returns how many."""
+    cutoff = timezone.now() - older_than
+    stuck = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING], created_at__lt=cutoff
+    )
+    message = _("The import was interrupted before it finished (the task worker stopped); nothing was written. "
+                "Upload the file again.")
+    count = 0
+    for job in stuck.only("pk", "filename", "status"):
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "interrupted", "message": message}],
+        )
+        if updated:
+            audit_log(actor=None, action="import.interrupted", object_type="reporting.importjob", object_id=job.pk,
+                      object_repr=job.filename, before={"status": job.status}, after={"status": ImportJob.Status.FAILED})
+            count += 1
+    return count
