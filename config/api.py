@@ -11,10 +11,19 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from lienket.core.errors import ApplicationError
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese stays readable in responses ("Hà Nội", not "H\\u00e0 N\\u1ed9i"); JSON is UTF-8 by definition (RFC 8259)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="LienKet API",
     version="1",
     description=(
