@@ -518,7 +518,7 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
         + periods_of_type(dataset.period_type, spec.year + 1)
     index = next(i for i, s in enumerate(specs) if s.code == spec.code)
     context = {
-        "dataset": dataset, "spec": spec, "report": report, "summary": report.summary, "rows": rows,
+        "dataset": dataset, "spec": spec, "is_coordinator": coordinator, "report": report, "summary": report.summary, "rows": rows,
         "previous_spec": specs[index - 1], "next_spec": specs[index + 1], "today": today,
         "period_label": spec.label(_lang()), "previous_label": specs[index - 1].label(_lang()),
         "next_label": specs[index + 1].label(_lang()),

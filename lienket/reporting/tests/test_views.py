@@ -440,3 +440,19 @@ def test_unchanged_targets_are_left_alone(client, w):
 
     assert response.status_code == 302
     assert db_state() == before
+
+
+@pytest.mark.django_db
+def test_the_form_links_to_its_excel_template_and_the_coordinator_to_the_all_units_workbook(client, w):
+    from lienket.reporting.services import submission_open
+
+    sub = submission_open(dataset=w.monthly, unit=w.hanoi, period_code="202603", actor=w.users["hanoi_officer"])
+    client.force_login(w.users["hanoi_officer"])
+    html = client.get(f"/reporting/submissions/{sub.pk}/").content.decode()
+    assert "/reporting/template.xlsx?dataset=BC-THANG&amp;unit=01&amp;period=202603" in html
+    assert 'data-testid="excel-upload"' in html
+    assert 'data-testid="workbook-download"' not in client.get("/reporting/completeness/BC-THANG/202603/").content.decode()
+
+    client.force_login(w.users["coordinator"])
+    html = client.get("/reporting/completeness/BC-THANG/202603/").content.decode()
+    assert "/reporting/workbook.xlsx?dataset=BC-THANG&amp;period=202603" in html
