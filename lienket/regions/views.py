@@ -78,8 +78,15 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     stats = list(selectors.unit_stats(unit=unit))
     context.update(
         unit=unit,
-        predecessors=list(selectors.unit_predecessors(unit=unit)),
-        successors=list(selectors.unit_successors(unit=unit)),
+        # (link, the unit on the other side, a date on which that unit is valid) for one shared table partial
+        predecessors=[
+            (link, link.predecessor, link.predecessor.valid_to or link.effective)
+            for link in selectors.unit_predecessors(unit=unit)
+        ],
+        successors=[
+            (link, link.successor, link.successor.valid_from or link.effective)
+            for link in selectors.unit_successors(unit=unit)
+        ],
         memberships=list(selectors.unit_memberships(unit=unit)),
         stats=stats,
         has_resolution_stats=any(
