@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lienket.core import xlsx_safe
 from lienket.core.errors import ApplicationError, ValidationFailed
 from lienket.core.formats import parse_number
 from lienket.core.text import fold
@@ -45,8 +46,6 @@ JSON_TOP_KEYS = frozenset({"values", "reason", "count", "limit", "offset"})
 _MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _TRUE = frozenset({"true", "1", "yes", "y", "x", "co"})
 _FALSE = frozenset({"false", "0", "no", "n", "khong"})
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -96,16 +95,13 @@ def bool_parse(raw: str) -> bool | None:
 
 
 def comment_escape(text: str) -> str:
-    """Quote a comment a spreadsheet would run as a formula with a leading apostrophe (reversed on import)."""
-    if text.startswith((*_FORMULA_START, "'")):
-        return "'" + text
-    return text
+    """Quote a comment a spreadsheet would run as a formula with a leading apostrophe (reversed on import).
+    The rule is shared with the XLSX exports: lienket.core.xlsx_safe."""
+    return xlsx_safe.csv_quote(text)
 
 
 def comment_unescape(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith((*_FORMULA_START, "'")):
-        return text[1:]
-    return text
+    return xlsx_safe.csv_unquote(text)
 
 
 def unit_cell(raw: str) -> str:

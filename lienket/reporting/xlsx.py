@@ -39,13 +39,13 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
+from lienket.core import xlsx_safe
 from lienket.core.errors import ValidationFailed
 from lienket.core.formats import format_number, parse_number
 from lienket.core.text import nfc
@@ -267,15 +267,16 @@ _BOLD = Font(bold=True)
 
 
 def _text_cell(ws: Any, value: Any, *, bold: bool = False, size: float | None = None, italic: bool = False) -> Cell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = xlsx_safe.cell(ws, value)
     cell.font = Font(bold=bold, italic=italic, size=size)
     return cell
 
 
 def _cell(ws: Any, value: Any, *, unlocked: bool = False, fmt: str | None = None, fill: Any = None, align: Any = None,
           bold: bool = False) -> Cell:
-    """A bordered table cell; value, estimate and comment cells are unlocked, everything else stays locked."""
-    c = WriteOnlyCell(ws, value=value)
+    """A bordered table cell; value, estimate and comment cells are unlocked, everything else stays locked.
+    Text is never written as a formula (see lienket.core.xlsx_safe): comments come from other users."""
+    c = xlsx_safe.cell(ws, value)
     c.border = _BORDER
     if unlocked:
         c.protection = _UNLOCKED
@@ -328,7 +329,7 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
         .values_list("unit_id", "indicator_id", "option_id", "value")
     }
 
-    wb = Workbook(write_only=True)
+    wb = xlsx_safe.new_workbook()
     taken: set[str] = set()
     sheets: list[tuple[str, str]] = []
     due = dataset.due_date(spec)
@@ -368,32 +369,32 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
         ws.row_dimensions[4].height = 48
 
         heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
-        ws.append([_text_cell(ws, heading, bold=True, size=14)])
-        ws.append([_text_cell(ws, _("Reporting unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}, bold=True)])
-        ws.append([_text_cell(
+        xlsx_safe.append(ws, [_text_cell(ws, heading, bold=True, size=14)])
+        xlsx_safe.append(ws, [_text_cell(ws, _("Reporting unit: %(unit)s (code %(code)s)") % {"unit": unit.name, "code": unit.code}, bold=True)])
+        xlsx_safe.append(ws, [_text_cell(
             ws, _("Period: %(period)s · Due date: %(due)s · Editable until: %(until)s")
             % {"period": spec.label(lang), "due": due.strftime("%d/%m/%Y"), "until": dataset.edit_deadline(spec).strftime("%d/%m/%Y")}
         )])
         note = _text_cell(ws, instructions, italic=True)
         note.alignment = _WRAP
-        ws.append([note])
-        ws.append([_text_cell(
+        xlsx_safe.append(ws, [note])
+        xlsx_safe.append(ws, [_text_cell(
             ws, _("LienKet template, downloaded %(when)s. Only the values of this file are read back.")
             % {"when": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, italic=True, size=9,
         )])
         header_cells = []
         for label in headers:
-            cell = WriteOnlyCell(ws, value=label)
+            cell = xlsx_safe.cell(ws, label)
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
             cell.border = _BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             header_cells.append(cell)
-        ws.append(header_cells)
+        xlsx_safe.append(ws, header_cells)
 
         for r in layout:
             if r.spec is None:
-                ws.append([None, None, _text_cell(ws, r.label, bold=True, italic=True)])
+                xlsx_safe.append(ws, [None, None, _text_cell(ws, r.label, bold=True, italic=True)])
                 continue
             ind, opt, el = r.indicator, r.option, r.element
             if ind is None or el is None:
@@ -405,7 +406,7 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
             estimate = have[1] if have else el.estimate_by_default
             prior = last_year.get(key)
             plan = targets.get(key)
-            ws.append([
+            xlsx_safe.append(ws, [
                 _cell(ws, r.stt, align=_CENTER),
                 _cell(ws, ind.code, bold=opt is None),
                 _cell(ws, r.label, align=_WRAP, bold=opt is None),
@@ -433,11 +434,12 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
     )
     hidden = wb.create_sheet(MAPPING_SHEET)
     hidden.sheet_state = "veryHidden"
-    hidden.append([MAPPING_MAGIC, mapping.version, mapping.dataset, mapping.period, mapping.first_row, mapping.sign(), mapping.generated_at])
+    xlsx_safe.append(hidden, [MAPPING_MAGIC, mapping.version, mapping.dataset, mapping.period, mapping.first_row,
+                              mapping.sign(), mapping.generated_at])
     for sheet_name, unit_key in mapping.sheets:
-        hidden.append(["S", sheet_name, unit_key])
+        xlsx_safe.append(hidden, ["S", sheet_name, unit_key])
     for spec_row in mapping.rows:
-        hidden.append(["R", spec_row.row, spec_row.indicator, spec_row.option, spec_row.option_label])
+        xlsx_safe.append(hidden, ["R", spec_row.row, spec_row.indicator, spec_row.option, spec_row.option_label])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -595,6 +597,8 @@ def _column_index(letters: bytes) -> int:
 
 
 def _unescape(raw: bytes) -> str:
+    if b"\r" in raw:  # XML reads a literal CR or CRLF as LF (a `&#13;` reference stays CR), as openpyxl does
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     text = raw.decode("utf-8")
     return html.unescape(text) if "&" in text else text
 
