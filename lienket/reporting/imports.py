@@ -57,7 +57,10 @@ def import_job_create(
 ) -> ImportJob:
     """Store an uploaded workbook as a pending job (run it with `import_job_enqueue`). The size is checked
     first, so an oversized file is refused before anything is stored. `dataset`/`period`, when given, are
-    what the uploader expects the file to be (e.g. uploading from a report's page)."""
+    what the uploader expects the file to be (e.g. uploading from a report's page).
+
+    A macro-enabled workbook (.xlsm) is accepted for its values, but its VBA project is removed before the file
+    is stored: nothing LienKet keeps or could serve again carries a macro. The job says so to the uploader."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in to upload a file."))
     filename = _clean_filename(filename)
@@ -71,17 +74,22 @@ def import_job_create(
         )
     if not data:
         raise ValidationFailed(_("“%(file)s” is empty.") % {"file": filename}, {"field": "file"}, code="empty_file")
-    options = {
+    content, removed = xlsx.package_without_macros(data=data, filename=filename)
+    options: dict[str, Any] = {
         "empty_deletes": bool(empty_deletes), "dataset": (dataset or "").strip() or None, "period": (period or "").strip() or None,
         "lang": translation.get_language() or "vi", "size": len(data),
     }
+    if removed:
+        options["macros_removed"] = removed
+    # The fingerprint is the uploaded file's (the one the uploader has); the stored content may lack its macros.
     job = ImportJob.objects.create(
-        created_by=actor, filename=filename, content=data, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run,
+        created_by=actor, filename=filename, content=content, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run,
         summary={"options": options},
     )
+    stored = {"stored_sha256": hashlib.sha256(content).hexdigest(), "stored_size": len(content)} if removed else {}
     audit_log(
         actor=actor, action="import.create", obj=job,
-        after={"filename": filename, "sha256": job.sha256, "size": len(data), "dry_run": dry_run, **options},
+        after={"filename": filename, "sha256": job.sha256, "size": len(data), "dry_run": dry_run, **options, **stored},
     )
     return job
 
@@ -190,6 +198,7 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
         "sheets": [{"title": s.title, "unit": s.unit_key, "name": s.unit.name if s.unit else ""} for s in parsed.sheets],
         "rows": parsed.rows_total,
         "values": len(parsed.items),
+        "warnings": _file_warnings(job, options) + parsed.warnings[:1000],
     }
     if parsed.fatal:
         _finish_invalid(job, summary, parsed.errors, parsed)
@@ -230,6 +239,15 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
     except ApplicationError as exc:
         _finish_invalid(job, summary, [{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": exc.code,
                                         "message": exc.message}], parsed)
+
+
+def _file_warnings(job: ImportJob, options: dict[str, Any]) -> list[dict[str, Any]]:
+    if not options.get("macros_removed"):
+        return []
+    return [{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "macros_removed",
+             "parts": options["macros_removed"],
+             "message": _("“%(file)s” contained macros (VBA). They were removed when the file was received and were "
+                          "neither stored nor run; only the values of the file are read.") % {"file": job.filename}}]
 
 
 def _counts(result: ApplyResult) -> dict[str, int]:

@@ -478,6 +478,9 @@ class ParsedWorkbook:
     sheets: list[SheetInfo] = field(default_factory=list)
     rows_total: int = 0
     cells_read: int = 0
+    #: Things the uploader must know although nothing is wrong, e.g. a formula's saved result was used (same
+    #: shape as errors: ref, sheet, cell, code, message).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -488,6 +491,22 @@ class ParsedWorkbook:
             if s.title == title:
                 return s
         return None
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell as the readers give it: the formula's text (without "=") and the result the spreadsheet
+    program saved with it (`cached`; None when there is none — files written by scripts, e.g. openpyxl)."""
+
+    text: str
+    cached: Any = None
+
+
+#: What Excel and LibreOffice save as the result of a formula that failed.
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
+    "#BLOCKED!", "#CONNECT!", "#BUSY!", "#FIELD!", "#UNKNOWN!", "Err:502", "Err:504", "Err:508", "Err:522",
+})
 
 
 class _Refused(Exception):
@@ -545,6 +564,35 @@ def _check_zip(data: bytes, filename: str) -> None:
                        % {"file": filename, "size": _mb(total), "limit": _mb(max_uncompressed_bytes())})
 
 
+def package_without_macros(*, data: bytes, filename: str) -> tuple[bytes, list[str]]:
+    """The upload as it may be stored: a macro-enabled workbook loses its VBA project (the parts removed are
+    returned). Files with Excel 4 macro sheets or ActiveX controls are refused; other problems with the file
+    are left to workbook_parse, which reports them on the job."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return data, []
+    if not xlsx_safe.macro_parts(names) and not any(n.lower().startswith(("xl/macrosheets/", "xl/activex/")) for n in names):
+        return data, []
+    try:
+        _check_zip(data, filename)  # the copy below expands every member: no zip bombs
+        return xlsx_safe.strip_macros(data)
+    except _Refused as exc:
+        raise ValidationFailed(exc.message, {"field": "file"}, code=exc.code) from None
+    except xlsx_safe.MacroRefused as exc:
+        raise ValidationFailed(
+            _("“%(file)s” contains Excel 4.0 macro sheets or ActiveX controls, which LienKet does not accept. Save "
+              "it as an Excel workbook (.xlsx) and upload it again.") % {"file": filename},
+            {"field": "file", "parts": exc.parts}, code="macros_refused",
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, ElementTree.ParseError):
+        raise ValidationFailed(
+            _("“%(file)s” could not be read: the file is damaged or not a valid Excel workbook.") % {"file": filename},
+            {"field": "file"}, code="corrupt_file",
+        ) from None
+
+
 @contextmanager
 def _reading(filename: str) -> Iterator[None]:
     """openpyxl raises many kinds of exceptions on damaged files (zip CRC errors, XML errors, KeyError for
@@ -577,6 +625,7 @@ _CELL_RE = re.compile(
     rb"<" + _NS + rb"""c\b(?:\s+r\s*=\s*["']([A-Z]{1,3})\d+["'])?([^>]*?)(?:/>|>(.*?)</""" + _NS + rb"c>)", re.S
 )
 _V_RE = re.compile(rb"<" + _NS + rb"v(?:\s[^>]*)?>(.*?)</" + _NS + rb"v>", re.S)
+_F_RE = re.compile(rb"<" + _NS + rb"f\b[^>]*?(?:/>|>(.*?)</" + _NS + rb"f>)", re.S)
 _T_RE = re.compile(rb"<" + _NS + rb"t(?:\s[^>]*)?>(.*?)</" + _NS + rb"t>", re.S)
 _RPH_RE = re.compile(rb"<" + _NS + rb"rPh\b.*?</" + _NS + rb"rPh>", re.S)
 _SI_RE = re.compile(rb"<" + _NS + rb"si\b[^>]*?(?:/>|>(.*?)</" + _NS + rb"si>)", re.S)
@@ -735,49 +784,65 @@ class _FastBook:
                             values[col - 1] = _inline_text(content)
                             continue
                         v = _V_RE.search(content)
-                        if v is None:
-                            continue
-                        raw = v.group(1)
-                        if kind == b"n":
-                            number: Any = float(raw) if (b"." in raw or b"E" in raw or b"e" in raw) else int(raw)
-                            style = _S_ATTR.search(attrs)
-                            if style is not None and int(style.group(1)) in date_styles:
-                                from openpyxl.utils.datetime import from_excel
-
-                                number = from_excel(number)
-                            values[col - 1] = number
-                        elif kind == b"s":
-                            values[col - 1] = shared[int(raw)]
-                        elif kind == b"b":
-                            values[col - 1] = raw.strip() in (b"1", b"true")
-                        elif kind == b"d":
-                            values[col - 1] = dt.datetime.fromisoformat(raw.decode())
-                        else:  # "str" (a formula's text), "e" (#DIV/0! ...)
-                            values[col - 1] = _unescape(raw)
+                        value = None if v is None else self._value(kind, v.group(1), attrs, shared, date_styles)
+                        if b"<" in content and (f := _F_RE.search(content)) is not None:
+                            value = Formula(_unescape(f.group(1) or b""), value)
+                        values[col - 1] = value
                     yield row_no, values
+
+    @staticmethod
+    def _value(kind: bytes, raw: bytes, attrs: bytes, shared: list[str], date_styles: set[int]) -> Any:
+        if kind == b"n":
+            raw = raw.strip()
+            if not raw:
+                return None
+            number: Any = float(raw) if (b"." in raw or b"E" in raw or b"e" in raw) else int(raw)
+            style = _S_ATTR.search(attrs)
+            if style is not None and int(style.group(1)) in date_styles:
+                from openpyxl.utils.datetime import from_excel
+
+                number = from_excel(number)
+            return number
+        if kind == b"s":
+            return shared[int(raw)]
+        if kind == b"b":
+            return raw.strip() in (b"1", b"true")
+        if kind == b"d":
+            return dt.datetime.fromisoformat(raw.decode())
+        return _unescape(raw)  # "str" (a formula's text result), "e" (#DIV/0! ...)
 
     def close(self) -> None:
         self.zf.close()
 
 
 class _OpenpyxlBook:
-    """The same interface over openpyxl's read-only reader: for XML the fast reader does not handle."""
+    """The same interface over openpyxl's read-only reader: for XML the fast reader does not handle. openpyxl
+    gives either a formula's text or its saved result, so the file is opened twice and formula cells come back
+    as `Formula(text, saved result)` like the fast reader's."""
 
     def __init__(self, data: bytes) -> None:
         self.wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        self.formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
         self.sheet_names = list(self.wb.sheetnames)
 
     def rows(
         self, title: str, *, min_row: int, max_col: int, columns: frozenset[int] | None = None,
     ) -> Iterator[tuple[int, list[Any]]]:
-        for row_no, values in enumerate(self.wb[title].iter_rows(min_row=min_row, max_col=max_col, values_only=True), min_row):
-            padded = list(values)
+        cached_rows = self.wb[title].iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+        formula_rows = self.formulas[title].iter_rows(min_row=min_row, max_col=max_col)
+        for row_no, (values, cells) in enumerate(zip(cached_rows, formula_rows, strict=False), min_row):
+            padded: list[Any] = list(values)
             if len(padded) < max_col:
                 padded += [None] * (max_col - len(padded))
+            for i, cell in enumerate(cells[:max_col]):
+                if getattr(cell, "data_type", None) == "f":
+                    text = getattr(cell.value, "text", cell.value)  # ArrayFormula or "=1+1"
+                    padded[i] = Formula(str(text or "").removeprefix("="), padded[i])
             yield row_no, padded
 
     def close(self) -> None:
         self.wb.close()
+        self.formulas.close()
 
 
 def _open_book(data: bytes, *, reader: str) -> _FastBook | _OpenpyxlBook:
@@ -966,7 +1031,7 @@ def _read_sheets(
     total = len(mapping.rows) * len(result.sheets)
     result.rows_total = total
     done = 0
-    errors, items = result.errors, result.items
+    errors, items, warnings = result.errors, result.items, result.warnings
     stale_reported: set[str] = set()
     step = 2000
     for sheet in result.sheets:
@@ -979,6 +1044,10 @@ def _read_sheets(
             raw = values[COL_VALUE - 1] if n >= COL_VALUE else None
             est_raw = values[COL_ESTIMATE - 1] if n >= COL_ESTIMATE else None
             comment_raw = values[COL_COMMENT - 1] if n >= COL_COMMENT else None
+            if isinstance(raw, Formula) and spec is not None:
+                ok, raw = _formula_value(raw, f"{title}!F{row_no}", errors, warnings)
+                if not ok:
+                    continue
             if spec is None:
                 if (raw not in (None, "") or est_raw not in (None, "")) and row_no > last:
                     ref = f"{title}!F{row_no}"
@@ -994,8 +1063,8 @@ def _read_sheets(
                 if not empty_deletes:
                     continue
                 kind = "delete"
-            code_seen = _text(values[COL_CODE - 1]) if n >= COL_CODE else ""
-            option_seen = _text(values[COL_OPTION - 1]) if n >= COL_OPTION else ""
+            code_seen = _text(_plain_value(values[COL_CODE - 1])) if n >= COL_CODE else ""
+            option_seen = _text(_plain_value(values[COL_OPTION - 1])) if n >= COL_OPTION else ""
             if code_seen != spec.indicator or option_seen != spec.option_label:
                 errors.append(error_dict(ref=f"{title}!B{row_no}", code="moved_row", field_name="indicator", message=_(
                     "row %(row)s should hold %(code)s%(option)s but holds “%(seen)s”; rows must not be inserted, deleted "
@@ -1017,6 +1086,14 @@ def _read_sheets(
             estimate: bool | None = None
             comment: str | None = None
             if kind == "number":
+                if isinstance(est_raw, Formula):
+                    ok, est_raw = _formula_value(est_raw, f"{title}!G{row_no}", errors, warnings)
+                    if not ok:
+                        continue
+                if isinstance(comment_raw, Formula):
+                    ok, comment_raw = _formula_value(comment_raw, f"{title}!H{row_no}", errors, warnings)
+                    if not ok:
+                        continue
                 est_text = _text(est_raw)
                 if est_text and est_text not in ESTIMATE_MARKERS:
                     errors.append(error_dict(ref=f"{title}!G{row_no}", code="invalid_estimate", field_name="is_estimate",
@@ -1031,6 +1108,41 @@ def _read_sheets(
             ))
     if progress is not None:
         progress(total, total)
+
+
+def _plain_value(value: Any) -> Any:
+    return value.cached if isinstance(value, Formula) else value
+
+
+def _formula_value(cell: Formula, ref: str, errors: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> tuple[bool, Any]:
+    """(usable, value) of a formula in a cell that is read. The result the spreadsheet program saved is used
+    and the uploader is told so, naming the cell; a formula without a saved result, or whose result is an
+    error, is refused with its cell — never read as an empty cell (which would leave the value unsaved)."""
+    shown = "=" + (cell.text if len(cell.text) <= 60 else cell.text[:59] + "…")
+    cached = cell.cached
+    if cached is None:
+        errors.append(error_dict(ref=ref, code="formula_without_value", message=_(
+            "the formula %(formula)s has no computed value in the file (it was saved by a program that does not "
+            "calculate formulas). Open the file in Excel or LibreOffice and save it again, or type the value.")
+            % {"formula": shown}))
+        return False, None
+    if isinstance(cached, str) and cached.strip() in EXCEL_ERRORS:
+        errors.append(error_dict(ref=ref, code="formula_error", message=_(
+            "the formula %(formula)s gives the error %(error)s; correct it or type the value.")
+            % {"formula": shown, "error": cached.strip()}))
+        return False, None
+    if isinstance(cached, bool | int | float):
+        seen = format_number(Decimal(repr(cached)) if isinstance(cached, float) else Decimal(int(cached)))
+    else:
+        seen = f"“{_text(cached)[:50]}”"
+    if "[" in cell.text:
+        message = _("the formula %(formula)s refers to another file; the value it had when this file was saved "
+                    "(%(value)s) was used.")
+    else:
+        message = _("the formula %(formula)s was not kept; the value it had when the file was saved (%(value)s) "
+                    "was used.")
+    warnings.append(error_dict(ref=ref, code="formula_value_used", message=message % {"formula": shown, "value": seen}))
+    return True, cached
 
 
 def sheet_order(parsed: ParsedWorkbook) -> dict[str, int]:
