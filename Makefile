@@ -25,13 +25,21 @@ demo: install
 	@echo "Serving LienKet on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/healthz)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## browser: Debian's chromium for the Playwright tests (installed when missing and we are root)
+## browser: Debian's chromium for the Playwright tests and LibreOffice Calc for the Excel round trip
+## (each installed when missing and we are root; otherwise those tests are skipped with the reason)
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing Debian chromium for browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing LibreOffice Calc (headless) for the Excel round-trip tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libreoffice-calc-nogui >/dev/null; \
+	  else echo "soffice missing and not root: LibreOffice round-trip tests will be skipped"; fi; \
 	fi
 
 ## test: the whole suite on SQLite, or on PostgreSQL when DATABASE_URL=postgres://... is set
