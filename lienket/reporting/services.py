@@ -129,6 +129,10 @@ def submission_transition(
     the submission meanwhile the action is refused with a conflict instead of silently overwriting."""
     reason = nfc(reason)
     current = Submission.objects.select_for_update().select_related("dataset", "unit", "period").get(pk=submission.pk)
+    # Permission before the version: someone without the right learns nothing about the report's changes.
+    refusal = permissions.transition_refusal(actor, current, action)
+    if refusal:
+        raise PermissionDenied(refusal)
     if expected_version is not None and current.version != expected_version:
         raise Conflict(
             _("This report was changed by someone else (now %(status)s, version %(version)s). Reload the page and try again.")
@@ -136,9 +140,6 @@ def submission_transition(
             {"current_version": current.version, "status": current.status},
             code="version_conflict",
         )
-    refusal = permissions.transition_refusal(actor, current, action)
-    if refusal:
-        raise PermissionDenied(refusal)
     transition = transition_check(status=current.status, action=action, reason=reason)
     if action == "submit":
         from .validation import validate_submission
