@@ -34,7 +34,7 @@ WITHOUT_THE_RIGHT = [
     ("submitted", "return", "hanoi_officer"),
     ("submitted", "approve", "coordinator"),
     ("approved", "accept", "hanoi_director"),
-    ("approved", "return", "hanoi_director"),
+    ("approved", "return", "hanoi_officer"),
     ("accepted", "reopen", "ministry_unit"),
     ("accepted", "reopen", "hanoi_director"),
 ]
@@ -63,3 +63,14 @@ def test_with_the_right_a_stale_version_is_still_a_409(w):
 
     assert (response.status_code, response.json()["code"]) == (409, "version_conflict")
     assert Submission.objects.get(pk=sub.pk).status == "accepted"
+
+
+def test_a_director_returning_from_a_stale_page_after_approval_gets_the_conflict(w):
+    # The director may return a *submitted* report; the page was stale (approved meanwhile): a conflict, not 403
+    sub = _in_state(w, "submitted")
+    seen = sub.version
+    submission_transition(submission=sub, actor=w.users["hanoi_director"], action="approve")
+
+    response = as_token(w.users["hanoi_director"]).post_json(f"/submissions/{sub.pk}/return", {"reason": "x", "version": seen})
+
+    assert (response.status_code, response.json()["code"]) == (409, "version_conflict")
