@@ -167,6 +167,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 100
+# Every `@paginate` gets bounded limit/offset (ninja's own leaves offset unbounded: a 500 on a huge offset).
+NINJA_PAGINATION_CLASS = "lienket.core.api.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_MAX_LIMIT = 1000
+NINJA_MAX_PER_PAGE_SIZE = 1000
 
 LOGGING = {
     "version": 1,
