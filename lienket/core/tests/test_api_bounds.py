@@ -89,3 +89,17 @@ def test_page_numbers_are_bounded(paged_client):
     assert paged_client.get("/pages?page=1").status_code == 200
     assert paged_client.get("/pages?page=" + str(2**63)).status_code == 422
     assert paged_client.get("/pages?page_size=" + str(2**63)).status_code == 422
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", [str(2**63), str(2**64), "-1", "0", "١٢", "²", "abc"])
+@pytest.mark.parametrize("path", ["/audit/", "/reporting/submissions/"])
+def test_html_pages_take_any_page_number_without_a_500(coordinator, path, page):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(coordinator)
+
+    response = client.get(path, {"page": page})
+
+    assert response.status_code == 200
