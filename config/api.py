@@ -47,14 +47,35 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
     return _error(request, exc.status, exc.code, exc.message, exc.details)
 
 
+PARAMETER_SOURCES = frozenset({"query", "path"})
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A bad query or path parameter (wrong type, out of range) is a 400 `invalid_parameter` naming each
+    parameter and what is wrong; a body that fails its schema is a 422 `invalid`."""
     details = []
+    sources = set()
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("query", "body", "path", "form")]
-        details.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")})
+        raw_loc = list(err.get("loc", []))
+        if raw_loc:
+            sources.add(str(raw_loc[0]))
+        loc = [str(part) for part in raw_loc if part not in ("query", "body", "path", "form")]
+        # pydantic's ctx may hold non-JSON values (an exception); keep the bound only
+        bound = {k: v for k, v in (err.get("ctx") or {}).items() if k in ("ge", "gt", "le", "lt")}
+        details.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", ""), **bound})
+    if sources and sources <= PARAMETER_SOURCES:
+        problems = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+        return _error(request, 400, "invalid_parameter", _("Invalid parameter(s): %(problems)s") % {"problems": problems}, details)
     fields = ", ".join(d["field"] for d in details if d["field"]) or _("request")
     return _error(request, 422, "invalid", _("Invalid input: %(fields)s") % {"fields": fields}, details)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """Safety net: a number that slipped past the bounds and is too large for the database is the client's
+    mistake, not a server error."""
+    return _error(request, 400, "number_too_large", _("A number in the request is too large."))
 
 
 @api.exception_handler(AuthenticationError)

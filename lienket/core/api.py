@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Path, Query, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
@@ -41,3 +43,56 @@ authenticated = SessionOrTokenAuth()
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
 }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bounded integers. Python ints have no limit but database integers do: an unbounded `offset` or id reached
+# the database and failed there (a 500). Every integer query or path parameter declares a maximum (a test
+# walks the OpenAPI schema to keep it so); out of range is a 400 naming the parameter (config/api.py).
+
+#: Offsets and page numbers: far beyond any table here, and inside every database's 32-bit integer.
+MAX_OFFSET = 2**31 - 1
+#: Primary keys are BigAutoField (64-bit signed).
+MAX_ID = 2**63 - 1
+#: Version counters, years and other small counts sent by clients.
+MAX_SMALL_INT = 2**31 - 1
+
+
+def offset_param(description: str = "Rows to skip") -> Any:
+    """`offset: int = offset_param()` — a query parameter 0 … MAX_OFFSET."""
+    return Query(0, ge=0, le=MAX_OFFSET, description=description)
+
+
+def limit_param(default: int | None, maximum: int, description: str = "") -> Any:
+    """`limit: int = limit_param(100, 1000)` — a query parameter 1 … maximum."""
+    return Query(default, ge=1, le=maximum, description=description or f"At most {maximum}")
+
+
+def id_path(description: str = "Id") -> Any:
+    """`thing_id: int = id_path()` — a path id 1 … MAX_ID (a bigger one is a 400, never a database overflow)."""
+    return Path(..., ge=1, le=MAX_ID, description=description)
+
+
+def _max_limit() -> int:
+    configured = getattr(settings, "NINJA_PAGINATION_MAX_LIMIT", None)
+    return int(configured) if isinstance(configured, int) else 1000
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """ninja's limit/offset pagination with both ends bounded (ninja bounds neither offset nor, by default,
+    limit). The project's NINJA_PAGINATION_CLASS, so every future `@paginate` gets it."""
+
+    class Input(Schema):
+        limit: int = Field(getattr(settings, "NINJA_PAGINATION_PER_PAGE", 100), ge=1, le=_max_limit())
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, max_limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(max_limit=max_limit or _max_limit(), **kwargs)
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """ninja's page-number pagination with the page number bounded."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_OFFSET)
+        page_size: int | None = Field(None, ge=1, le=_max_limit())

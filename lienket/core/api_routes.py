@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from lienket.core.api import ERRORS, authenticated
+from lienket.core.api import ERRORS, MAX_OFFSET, authenticated
 
 router = Router(tags=["audit"])
 
@@ -52,7 +52,7 @@ class AuditQuery(Schema):
     since: str | None = Field(None, description="From (inclusive): YYYY-MM-DD or ISO date-time; Vietnam time if none given")
     until: str | None = Field(None, description="To (inclusive for a date): YYYY-MM-DD or ISO date-time")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get(

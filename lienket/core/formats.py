@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+from .text import foreign_digit, strip_invisible
 
 
 def _separators(lang: str | None) -> tuple[str, str]:
@@ -52,9 +53,16 @@ def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> 
         raise ValidationFailed(_("“%(value)s” is not a number") % {"value": text})
     if isinstance(text, int | float):
         return Decimal(str(text))
-    raw = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    raw = strip_invisible(str(text)).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not raw:
         raise ValidationFailed(_("empty value"))
+    digit = foreign_digit(raw)
+    if digit is not None or "_" in raw:
+        # Decimal() would read "١٢", "１２" and "1_000" as numbers; a person meant something else or pasted it.
+        raise ValidationFailed(
+            _("“%(value)s” is not a number: use the digits 0–9 (found “%(char)s”)") % {"value": raw[:50], "char": digit or "_"},
+            {"value": raw[:50]}, code="invalid_number",
+        )
     lang = (lang or translation.get_language() or "vi").split("-")[0]
     s = raw
     if "," in s and "." in s:

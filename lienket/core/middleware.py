@@ -4,6 +4,7 @@ import ipaddress
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import context
@@ -31,4 +32,28 @@ class RequestContextMiddleware:
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """{"camera": [], "fullscreen": ["self"]} → 'camera=(), fullscreen=(self)' (the structured-header syntax)."""
+    parts = []
+    for feature, allow in policy.items():
+        origins = " ".join(o if o in ("self", "*") else f'"{o}"' for o in allow)
+        parts.append(f"{feature}=({origins})")
+    return ", ".join(parts)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy` (settings.PERMISSIONS_POLICY) on every response that has none yet, so no
+    page — or script injected into one — can use the camera, microphone, location, payment, USB, ..."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
         return response

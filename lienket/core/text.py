@@ -13,11 +13,41 @@ _OLD_TONE_PLACEMENT = {
 }
 
 
+# Invisible characters that have no business in data typed by people: zero-width space / non-joiner / joiner,
+# word joiner, BOM; left-to-right / right-to-left marks; bidirectional embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069), which can make text display in another order than it is stored
+# ("Trojan Source"). Removed from every free-text input by `nfc`.
+INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def strip_invisible(value: str) -> str:
+    """`value` without the INVISIBLE characters."""
+    return value.translate(_INVISIBLE_TABLE)
+
+
 def nfc(value: str | None) -> str:
-    """NFC-normalise and strip; None becomes the empty string."""
+    """The one normaliser of text input: NFC, invisible and bidi-control characters removed, stripped; None
+    becomes the empty string."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return strip_invisible(unicodedata.normalize("NFC", str(value))).strip()
+
+
+def foreign_digit(value: str) -> str | None:
+    """The first digit in `value` that is not an ASCII 0–9 (Arabic-Indic "١", fullwidth "１", superscript "²",
+    ...), or None. Python's int() and Decimal() read most of them as numbers; we refuse them instead."""
+    for ch in value:
+        if ch not in "0123456789" and (ch.isdigit() or ch.isnumeric() or unicodedata.category(ch) == "Nd"):
+            return ch
+    return None
+
+
+def is_ascii_int(value: str) -> bool:
+    """`value` is one or more ASCII digits (str.isdigit() alone also accepts "١٢", "１２" and "²")."""
+    return bool(value) and value.isascii() and value.isdigit()
 
 
 def tone_normalize(value: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
 from lienket.core.api import ERRORS
 
@@ -115,7 +115,10 @@ def groups(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/profile", response={200: ProfileOut, **ERRORS}, summary="Area, population and shares of a group")
 def profile(
-    request: HttpRequest, group: str = "north", year: int | None = None, date: str | None = None
+    request: HttpRequest,
+    group: str = "north",
+    year: int | None = Query(None, ge=1000, le=9999, description="Four-digit year; default the latest loaded"),
+    date: str | None = None,
 ) -> dict[str, Any]:
     """GSO area and population of `year` (default: the latest loaded) summed over the group's members on `date`
     (default 31/12 of `year`), with density, shares of the country and a breakdown by sub-region."""

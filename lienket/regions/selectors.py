@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.formats import format_date, parse_iso_date
-from lienket.core.text import fold, nfc
+from lienket.core.text import fold, is_ascii_int, nfc
 
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 
@@ -54,7 +54,7 @@ def year_from_param(value: str | int | None) -> int | None:
     raw = value.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1900 <= int(raw) <= 2100:
+    if not is_ascii_int(raw) or not 1900 <= int(raw) <= 2100:
         raise ValidationFailed(
             _('year: "%(value)s" is not a year (use four digits, e.g. 2022)') % {"value": raw},
             {"field": "year", "value": raw},

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticValidationError
 
-from lienket.core.api import ERRORS, ErrorOut, authenticated
+from lienket.core.api import ERRORS, ErrorOut, authenticated, id_path, limit_param, offset_param
 from lienket.core.errors import ApplicationError, NotFound, ValidationFailed
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
@@ -38,6 +38,7 @@ from .models import (
 )
 from .periods import PeriodSpec, cutoff_date, parse_period
 from .schemas import (
+    MAX_REASON,
     ApplyOut,
     CompletenessOut,
     DataSetOut,
@@ -296,8 +297,8 @@ def datavalue_list(
     indicator: str | None = None,
     status: str | None = None,
     format: Literal["json", "csv"] = "json",
-    limit: int | None = Query(None, ge=1, le=csvio.MAX_ROWS, description="JSON: default 1000, at most 10000; CSV: default and at most 200000"),
-    offset: int = Query(0, ge=0),
+    limit: int | None = limit_param(None, csvio.MAX_ROWS, "JSON: default 1000, at most 10000; CSV: default and at most 200000"),
+    offset: int = offset_param(),
 ) -> Any:
     """The values you may see: province users their own unit's values in any state plus other units' accepted
     values; the Ministry coordinator and administrators everything; everybody else accepted values only.
@@ -427,6 +428,12 @@ def datavalue_write(
     413 `too_many_rows` / `too_large`; 415 `unsupported_media_type`; 401 without authentication."""
     user = request.user
     items, reason, problems, source = _body_read(request, nfc(reason))
+    reason = nfc(reason)
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            _("The reason has %(length)s characters; at most %(max)s are allowed.") % {"length": len(reason), "max": MAX_REASON},
+            {"field": "reason", "max_length": MAX_REASON}, code="too_long",
+        )
     if problems:
         total = len(problems)
         if items:  # check the readable values too, so one answer lists every problem
@@ -491,8 +498,8 @@ def submission_list(
     period: str | None = None,
     unit: str | None = None,
     status: str | None = None,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_param(100, 1000),
+    offset: int = offset_param(),
 ) -> dict[str, Any]:
     """Reports (one data set × unit × period) with their workflow state, deadlines and the actions you may fire
     now (`allowed_actions`). Same visibility as data values: own unit any state, others accepted only, the
@@ -538,7 +545,7 @@ def submission_create(request: HttpRequest, payload: SubmissionOpenIn) -> Status
     "/submissions/{submission_id}", response={200: SubmissionDetailOut, **ERRORS}, auth=authenticated, tags=WORKFLOW,
     summary="One submission with its values",
 )
-def submission_detail(request: HttpRequest, submission_id: int) -> dict[str, Any]:
+def submission_detail(request: HttpRequest, submission_id: int = id_path("Submission id")) -> dict[str, Any]:
     """The submission and all its values. 404 if it does not exist, 403 if you may not see it (another
     province's report that is not accepted yet)."""
     user = request.user
@@ -574,7 +581,7 @@ def _transition_body(request: HttpRequest) -> TransitionIn:
         "example": {"reason": "Số liệu tháng 3 chưa khớp với báo cáo quý", "version": 3},
     }}}},
 )
-def submission_action(request: HttpRequest, submission_id: int, action: str) -> dict[str, Any]:
+def submission_action(request: HttpRequest, action: str, submission_id: int = id_path("Submission id")) -> dict[str, Any]:
     """`action` is one of submit (province officer or director), approve and return a submitted report (the
     unit's director), accept and return an approved report (Ministry coordinator), reopen (coordinator or
     administrator). Body (optional): `{"reason": "...", "version": N, "reopen_days": D}` — a reason is required

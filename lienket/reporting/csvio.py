@@ -23,10 +23,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lienket.core import xlsx_safe
+from lienket.core.api import MAX_SMALL_INT
 from lienket.core.errors import ApplicationError, ValidationFailed
 from lienket.core.formats import parse_number
-from lienket.core.text import fold
+from lienket.core.text import fold, is_ascii_int, nfc
 
+from .schemas import MAX_COMMENT
 from .services import ValueItem
 
 MAX_ROWS = 200_000
@@ -43,7 +45,8 @@ JSON_READ_ONLY_KEYS = frozenset({"unit_key", "unit_name", "status", "submission_
 JSON_KEYS = frozenset({"unit", "period", "indicator", "option", "value", "is_estimate", "comment", "version"})
 JSON_TOP_KEYS = frozenset({"values", "reason", "count", "limit", "offset"})
 
-_MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d, int() and Decimal() also read "١٢" and "１２" as 12.
+_MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _TRUE = frozenset({"true", "1", "yes", "y", "x", "co"})
 _FALSE = frozenset({"false", "0", "no", "n", "khong"})
 
@@ -107,10 +110,10 @@ def comment_unescape(text: str) -> str:
 def unit_cell(raw: str) -> str:
     """Spreadsheets drop leading zeros: province codes are two digits, so "1" means "01"."""
     text = raw.strip()
-    if text.isdigit() and len(text) == 1:
+    if is_ascii_int(text) and len(text) == 1:
         return text.zfill(2)
     base, sep, rest = text.partition("@")
-    if sep and base.isdigit() and len(base) == 1:
+    if sep and is_ascii_int(base) and len(base) == 1:
         return f"{base.zfill(2)}@{rest}"
     return text
 
@@ -129,6 +132,17 @@ def unit_key_problem(text: str) -> str | None:
 
 def _error(ref: str, field: str, code: str, message: str) -> dict[str, Any]:
     return {"ref": ref, "field": field, "code": code, "message": f"{ref}: {message}"}
+
+
+def comment_problem(ref: str, comment: str | None) -> dict[str, Any] | None:
+    """The error for a comment longer than the entry form allows (the form's limit, MAX_COMMENT), or None."""
+    if comment is None:
+        return None
+    length = len(nfc(comment))
+    if length <= MAX_COMMENT:
+        return None
+    return _error(ref, "comment", "too_long", _("the comment has %(length)s characters; at most %(max)s are allowed")
+                  % {"length": length, "max": MAX_COMMENT})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -264,7 +278,7 @@ def _row_item(record: list[str], index: Mapping[str, int], ref: str, errors: lis
     version: int | None = None
     raw_version = (cell("version") or "").strip()
     if raw_version:
-        if raw_version.isdigit():
+        if is_ascii_int(raw_version) and int(raw_version) <= MAX_SMALL_INT:
             version = int(raw_version)
         else:
             ok = False
@@ -275,9 +289,13 @@ def _row_item(record: list[str], index: Mapping[str, int], ref: str, errors: lis
     except ValueError as exc:
         ok = False
         errors.append(_error(ref, "value", "invalid_value", str(exc)))
+    comment = cell("comment")
+    too_long = comment_problem(ref, comment)
+    if too_long:
+        ok = False
+        errors.append(too_long)
     if not ok:
         return None
-    comment = cell("comment")
     return ValueItem(
         unit=unit,
         period=(cell("period") or "").strip(),
@@ -380,11 +398,15 @@ def _json_item(raw: Any, ref: str, errors: list[dict[str, Any]]) -> ValueItem | 
     comment = raw.get("comment")
     if comment is not None and not isinstance(comment, str):
         errors.append(_error(ref, "comment", "invalid_type", _("“%(field)s” must be text") % {"field": "comment"}))
+    elif (too_long := comment_problem(ref, comment)) is not None:
+        errors.append(too_long)
     is_estimate = raw.get("is_estimate")
     if is_estimate is not None and not isinstance(is_estimate, bool):
         errors.append(_error(ref, "is_estimate", "invalid_type", _("is_estimate must be true, false or null")))
     version = raw.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 0):
+    if version is not None and (
+        not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_SMALL_INT
+    ):
         errors.append(_error(ref, "version", "invalid_version", _("version must be a whole number or null")))
     if "value" not in raw:
         errors.append(_error(ref, "value", "required", _("“value” is required (null deletes the stored value)")))

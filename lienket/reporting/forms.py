@@ -12,16 +12,14 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lienket.core.errors import ValidationFailed
-from lienket.core.text import nfc
+from lienket.core.text import is_ascii_int, nfc
 
 from .entry import EntryRow, fingerprint
 from .models import DataSet, Submission, SubmissionStatus
 from .periods import parse_period
+from .schemas import MAX_COMMENT, MAX_REASON  # one limit for the form and the API
 from .services import ValueItem, value_parse
 from .workflow import TRANSITIONS
-
-MAX_REASON = 2000
-MAX_COMMENT = 2000
 
 
 class SubmissionFilterForm(forms.Form):
@@ -75,10 +73,8 @@ class PostedRow:
 
 
 def _int_or_none(raw: Any) -> int | None:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
+    text = str(raw).strip()
+    return int(text) if is_ascii_int(text) and len(text) < 19 else None
 
 
 def entry_posted_rows(data: QueryDict, keys: Iterable[str]) -> dict[str, PostedRow]:

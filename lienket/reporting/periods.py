@@ -71,12 +71,12 @@ def month(year: int, m: int) -> PeriodSpec:
 
 
 _PATTERNS = [
-    (re.compile(r"^(\d{4})(0[1-9]|1[0-2])$"), PeriodType.MONTH),
-    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), PeriodType.MONTH),
-    (re.compile(r"^(\d{4})Q([1-4])$"), PeriodType.QUARTER),
-    (re.compile(r"^(\d{4})S1$"), PeriodType.HALF_YEAR),
-    (re.compile(r"^(\d{4})N9$"), PeriodType.NINE_MONTHS),
-    (re.compile(r"^(\d{4})$"), PeriodType.YEAR),
+    (re.compile(r"^(\d{4})(0[1-9]|1[0-2])$", re.ASCII), PeriodType.MONTH),
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII), PeriodType.MONTH),
+    (re.compile(r"^(\d{4})Q([1-4])$", re.ASCII), PeriodType.QUARTER),
+    (re.compile(r"^(\d{4})S1$", re.ASCII), PeriodType.HALF_YEAR),
+    (re.compile(r"^(\d{4})N9$", re.ASCII), PeriodType.NINE_MONTHS),
+    (re.compile(r"^(\d{4})$", re.ASCII), PeriodType.YEAR),
 ]
 
 

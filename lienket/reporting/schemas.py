@@ -12,6 +12,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from lienket.core.api import MAX_SMALL_INT
+
+#: The limits of the HTML forms (forms.MAX_COMMENT / MAX_REASON), applied to the API too.
+MAX_COMMENT = 2000
+MAX_REASON = 2000
+
 # ---------------------------------------------------------------------------------------------------------
 # Catalogue
 
@@ -150,13 +156,15 @@ class ValueIn(Schema):
         description="\"1234.5\" (or a JSON number, or Vietnamese \"1.234,5\"); null or \"\" deletes the stored value"
     )
     is_estimate: bool | None = Field(None, description="null keeps the stored flag (new values: the element's default)")
-    comment: str | None = Field(None, description="null keeps the stored comment")
-    version: int | None = Field(None, description="The value's version you saw (0 = you saw none); stale → error")
+    comment: str | None = Field(None, max_length=MAX_COMMENT, description="null keeps the stored comment")
+    version: int | None = Field(
+        None, ge=0, le=MAX_SMALL_INT, description="The value's version you saw (0 = you saw none); stale → error"
+    )
 
 
 class DataValuesIn(Schema):
     values: list[ValueIn]
-    reason: str = Field("", description="Why the values change; kept in the value history")
+    reason: str = Field("", max_length=MAX_REASON, description="Why the values change; kept in the value history")
 
 
 class ApplyItemOut(Schema):
@@ -231,8 +239,10 @@ class SubmissionOpenIn(Schema):
 
 
 class TransitionIn(Schema):
-    reason: str = Field("", description="Required to return or reopen")
-    version: int | None = Field(None, description="The submission version you saw; stale → 409 version_conflict")
+    reason: str = Field("", max_length=MAX_REASON, description="Required to return or reopen")
+    version: int | None = Field(
+        None, ge=0, le=MAX_SMALL_INT, description="The submission version you saw; stale → 409 version_conflict"
+    )
     reopen_days: int | None = Field(None, ge=1, le=366, description="reopen: days the report stays editable")
 
 
@@ -282,7 +292,7 @@ def json_body_schema() -> dict[str, Any]:
         "required": ["values"],
         "properties": {
             "values": {"type": "array", "items": item, "maxItems": 200_000},
-            "reason": {"type": "string", "default": ""},
+            "reason": {"type": "string", "default": "", "maxLength": MAX_REASON},
         },
         "example": {
             "values": [

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound, ValidationFailed
-from lienket.core.text import fold, nfc
+from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.models import AdminUnit, UnitSuccession
 from lienket.users.permissions import is_coordinator, province_units
 
@@ -183,7 +183,7 @@ def year_param(raw: str | None, *, default: int) -> int:
     text = (raw or "").strip()
     if not text:
         return default
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+    if not is_ascii_int(text) or not 1990 <= int(text) <= 2100:
         raise ValidationFailed(_("“%(year)s” is not a valid year (1990–2100).") % {"year": text[:20]}, {"field": "year"},
                                code="invalid_year")
     return int(text)

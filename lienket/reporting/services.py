@@ -129,16 +129,32 @@ def submission_transition(
     the submission meanwhile the action is refused with a conflict instead of silently overwriting."""
     reason = nfc(reason)
     current = Submission.objects.select_for_update().select_related("dataset", "unit", "period").get(pk=submission.pk)
-    if expected_version is not None and current.version != expected_version:
+    # Permission before the version: someone without the right to the action gets 403, never a 409 that tells
+    # them the report changed. Who may fire some actions depends on the state (a director returns a submitted
+    # report, the coordinator an approved one), so a stale page is still a conflict for someone who had the
+    # right in a state the action applies to.
+    import copy
+
+    from .workflow import TRANSITIONS
+
+    refusal = permissions.transition_refusal(actor, current, action)
+    stale = expected_version is not None and current.version != expected_version
+    if refusal and stale and action in TRANSITIONS:
+        for status in TRANSITIONS[action].sources:
+            seen = copy.copy(current)
+            seen.status = status
+            if permissions.transition_refusal(actor, seen, action) is None:
+                refusal = None
+                break
+    if refusal:
+        raise PermissionDenied(refusal)
+    if stale:
         raise Conflict(
             _("This report was changed by someone else (now %(status)s, version %(version)s). Reload the page and try again.")
             % {"status": current.get_status_display().lower(), "version": current.version},
             {"current_version": current.version, "status": current.status},
             code="version_conflict",
         )
-    refusal = permissions.transition_refusal(actor, current, action)
-    if refusal:
-        raise PermissionDenied(refusal)
     transition = transition_check(status=current.status, action=action, reason=reason)
     if action == "submit":
         from .validation import validate_submission

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from lienket.core.api import ERRORS, authenticated
+from lienket.core.api import ERRORS, authenticated, id_path
 
 from . import permissions, selectors, services
 from .models import ApiToken, Membership, Role, User
@@ -73,7 +73,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 @router.delete(
     "/tokens/{token_id}", response={200: TokenOut, **ERRORS}, auth=authenticated, summary="Revoke an API token"
 )
-def token_revoke(request: HttpRequest, token_id: int) -> dict[str, Any]:
+def token_revoke(request: HttpRequest, token_id: int = id_path("Token id")) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     token = selectors.token_get_for_user(token_id=token_id, user=user)
     return _token_out(services.token_revoke(actor=user, token=token))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .tokens import token_authenticate
@@ -29,6 +30,16 @@ class BearerTokenMiddleware:
                 return JsonResponse(
                     {"code": "unauthorized", "message": _("The API token is invalid, expired or revoked."), "details": None},
                     status=401,
+                )
+            if user.is_locked():
+                # A lockout after repeated failed logins covers every way in, not only the login form.
+                until = timezone.localtime(user.locked_until).strftime("%H:%M %d/%m/%Y") if user.locked_until else ""
+                return JsonResponse(
+                    {"code": "account_locked",
+                     "message": _("This account is locked after repeated failed logins; its API tokens are refused "
+                                  "until %(until)s.") % {"until": until},
+                     "details": {"locked_until": user.locked_until.isoformat() if user.locked_until else None}},
+                    status=403,
                 )
             request.user = user
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

@@ -171,10 +171,6 @@ def test_token_user_reads_own_entries(client, officer, entries):
         {"since": "yesterday"},
         {"until": "2025-02-30"},
         {"since": "2025-07-02", "until": "2025-07-01"},
-        {"limit": "0"},
-        {"limit": "501"},
-        {"offset": "-1"},
-        {"limit": "many"},
     ],
 )
 def test_bad_parameters_get_422_json(coordinator, entries, params):
@@ -184,6 +180,34 @@ def test_bad_parameters_get_422_json(coordinator, entries, params):
     body = response.json()
     assert body["code"] in {"invalid", "invalid_object", "invalid_date", "invalid_range"}
     assert body["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "501"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"limit": "many"}, "limit"),
+        ({"offset": str(2**63)}, "offset"),
+        ({"offset": "9223372036854775808"}, "offset"),
+        ({"offset": str(2**31)}, "offset"),
+    ],
+)
+def test_bad_paging_parameters_get_400_naming_the_parameter(coordinator, entries, params, name):
+    response = client_for(coordinator).get(API, params)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_parameter"
+    assert name in body["message"]
+    assert [d["field"] for d in body["details"]] == [name]
+
+
+def test_the_largest_offset_is_an_empty_page(coordinator, entries):
+    body = client_for(coordinator).get(API, {"offset": str(2**31 - 1)}).json()
+
+    assert (body["offset"], body["items"]) == (2**31 - 1, [])
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

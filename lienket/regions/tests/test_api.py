@@ -179,7 +179,7 @@ def test_profile_refusals(client, reference_data):
     assert "2019" in body["message"]
     assert "2022" in body["message"]
     _assert_error(client.get("/api/v1/regions/profile", {"group": "north", "date": "2025-13-45"}), 422, "invalid_date")
-    _assert_error(client.get("/api/v1/regions/profile", {"group": "north", "year": "abc"}), 422, "invalid")
+    _assert_error(client.get("/api/v1/regions/profile", {"group": "north", "year": "abc"}), 400, "invalid_parameter")
 
 
 @pytest.mark.django_db

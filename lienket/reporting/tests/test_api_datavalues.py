@@ -415,9 +415,10 @@ def test_value_filters_and_paging(w):
         ({"unit": "25@someday"}, 422, "invalid_unit"),
         ({"period": "2026X"}, 422, "invalid_period"),
         ({"status": "bogus"}, 422, "invalid_status"),
-        ({"format": "xml"}, 422, "invalid"),
-        ({"limit": 0}, 422, "invalid"),
-        ({"offset": -1}, 422, "invalid"),
+        ({"format": "xml"}, 400, "invalid_parameter"),
+        ({"limit": 0}, 400, "invalid_parameter"),
+        ({"offset": -1}, 400, "invalid_parameter"),
+        ({"offset": 2**63}, 400, "invalid_parameter"),
     ],
 )
 def test_bad_value_filters_are_clear_errors(w, query, status, code):

@@ -250,7 +250,7 @@ def test_completeness_before_the_merger_expects_the_old_provinces(w):
         ({"dataset": "NOPE", "period": "202603"}, 404, "unknown_dataset"),
         ({"dataset": "BC-THANG", "period": "2026Q5"}, 422, "invalid_period"),
         ({"dataset": "BC-THANG", "period": "2026S1"}, 422, "wrong_period_type"),
-        ({"dataset": "BC-THANG"}, 422, "invalid"),
+        ({"dataset": "BC-THANG"}, 400, "invalid_parameter"),
     ],
 )
 def test_completeness_bad_input(w, query, status, code):
