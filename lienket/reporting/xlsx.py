@@ -10,7 +10,11 @@ wrong unit or indicator; the visible code column is checked against it, so moved
 Reading produces `services.ValueItem`s whose `ref` is the cell (`Biểu 01 - Hà Nội!F7`); writing them is
 left to `services.datavalues_apply`, the single write path. Cell rules, also printed in the template:
 
-* a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value;
+* a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value, rounded half-up to the indicator's
+  decimals (a formula's cached 2438,063636 in a cell showing 2.438,1 is 2438.1);
+* a number in a percent-formatted cell (Excel stores 1.125 when someone types `112,5%`) is 112.5 for an indicator
+  kept in per cent and refused, naming the cell, for any other; the template formats those rows `#,##0.00" %"`;
+* the "Total" row of a disaggregated indicator is its reported total, checked against the parts below it;
 * an empty value cell leaves the stored value unchanged (it is *not* a deletion: a cleared cell is too easy
   to produce by accident) — unless the uploader asks for "empty cells delete values";
 * `-` deletes the stored value;
