@@ -68,6 +68,11 @@ class EntryRow:
         return _("sum of the former provinces") if self.last_year_from_predecessors else ""
 
     @property
+    def is_total(self) -> bool:
+        """The total row of a disaggregated indicator (its parts follow it)."""
+        return self.option is None and self.indicator.disaggregation_id is not None
+
+    @property
     def has_value(self) -> bool:
         return self.value is not None
 
@@ -141,7 +146,8 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
     rows: list[EntryRow] = []
     for el in elements:
         ind = el.indicator
-        options: list[DisaggregationOption | None] = list(ind.disaggregation.options.all()) if ind.disaggregation else [None]
+        # A disaggregated indicator shows its total first (entered, checked against the parts), then its parts.
+        options: list[DisaggregationOption | None] = [None, *ind.disaggregation.options.all()] if ind.disaggregation else [None]
         for opt in options:
             okey = (ind.pk, opt.pk if opt else 0)
             dv = current.get(okey)
@@ -156,7 +162,8 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
                 option=opt,
                 section=el.section,
                 label=ind.label(lang),
-                option_label=(opt.name if lang.startswith("vi") or not opt.name_en else opt.name_en) if opt else "",
+                option_label=(opt.name if lang.startswith("vi") or not opt.name_en else opt.name_en) if opt
+                else (_("Total") if ind.disaggregation_id else ""),
                 uom=ind.uom(lang),
                 decimals=ind.decimals,
                 required=el.required,
@@ -188,6 +195,7 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
             r for r in rows
             if (r.indicator.code in violation.indicators or r.key in violation.indicators)
             and (option is None or (r.option is not None and r.option.code == option))
+            and not (violation.total_row and r.option is not None)
         ]
         if not matched:
             general.append(violation)

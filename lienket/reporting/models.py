@@ -155,6 +155,20 @@ class Indicator(models.Model):
             Q(**{f"{prefix}used_to__isnull": True}) | Q(**{f"{prefix}used_to__gte": start})
         )
 
+    @property
+    def in_percent(self) -> bool:
+        """Values are numbers of per cent (112.5 means 112,5 %): percentages, indices (base = 100) and anything
+        measured in "%". A value typed as "112,5%" or read from a percent-formatted spreadsheet cell means 112.5
+        here; for any other indicator a "%" is ambiguous and refused."""
+        return self.value_type in (self.ValueType.PERCENTAGE, self.ValueType.INDEX) or self.unit_of_measure.strip() == "%"
+
+    def total_tolerance(self, parts: int) -> Decimal:
+        """How far `parts` values may add up beyond their total through rounding alone: half a unit of the last
+        decimal for the total and for each part; nothing for whole numbers (counts are exact)."""
+        if self.value_type == self.ValueType.INTEGER or parts <= 0:
+            return Decimal(0)
+        return Decimal(parts + 1) * Decimal(5).scaleb(-(min(int(self.decimals), 6) + 1))
+
     def uom(self, lang: str = "vi") -> str:
         return self.unit_of_measure if lang.startswith("vi") or not self.unit_of_measure_en else self.unit_of_measure_en
 

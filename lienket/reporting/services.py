@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lienket.core.audit import audit_log, snapshot
@@ -229,15 +229,36 @@ def _err(errors: list[dict[str, Any]], item: ValueItem, code: str, message: str,
     errors.append({"ref": ref, "field": fieldname, "code": code, "message": f"{ref}: {message}" if ref else message})
 
 
+def value_places(indicator: Indicator) -> Decimal:
+    """The step values of `indicator` are stored in: its stated decimals (at most the storage's six)."""
+    return Decimal(1).scaleb(-min(int(indicator.decimals), 6))
+
+
 def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
     """Read one raw value for `indicator`; None means "empty" (deletes a stored value). Raises ValueError with a
-    user-facing message."""
+    user-facing message. The same rules for every channel (form, Excel, CSV, API) — see docs/reporting.md:
+
+    * per cent: `112,5%` (or `112.5 %`) means 112.5 for an indicator kept in per cent (`Indicator.in_percent`:
+      percentages and indices); for any other indicator the sign is ambiguous and refused;
+    * precision: the number is rounded half-up to the indicator's decimals, so what is stored is what every
+      screen, export and the Excel template show (a formula's 2438.063636 is stored as 2438.1); a whole-number
+      indicator refuses a fraction instead (rounding 3,5 markets would invent a count).
+    """
     from lienket.core.formats import parse_number
 
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
         raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        if not indicator.in_percent:
+            raise ValueError(
+                _("“%(value)s”: %(indicator)s is measured in %(uom)s, not in per cent; enter the number without “%%”")
+                % {"value": raw.strip()[:50], "indicator": indicator.code, "uom": indicator.uom(_lang())}
+            )
+        raw = raw.strip()[:-1].rstrip()
+        if not raw:
+            raise ValueError(_("“%(value)s” is not a number") % {"value": "%"})
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):  # NaN / infinity
             raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
@@ -261,12 +282,17 @@ def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
         raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]}) from None
     if indicator.value_type == Indicator.ValueType.INTEGER and not integral:
         raise ValueError(_("“%(value)s” must be a whole number") % {"value": raw})
+    number = number.quantize(value_places(indicator), rounding=ROUND_HALF_UP)
     if indicator.min_value is not None and number < indicator.min_value:
         raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": raw, "min": indicator.min_value.normalize()})
     if indicator.max_value is not None and number > indicator.max_value:
         raise ValueError(_("%(value)s is above the maximum %(max)s") % {"value": raw, "max": indicator.max_value.normalize()})
     quantized = number.quantize(STORAGE_PLACES)
     return quantized
+
+
+def _lang() -> str:
+    return (translation.get_language() or "vi").split("-")[0]
 
 
 def _dataset_map() -> dict[tuple[int, str], DataSet]:

@@ -78,6 +78,7 @@ class Violation:
     rule: str | None = None
     value: Decimal | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    total_row: bool = False  # about the total of a disaggregated indicator (its row without an option) only
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -524,6 +525,46 @@ def _totals(values: Mapping[Key, Decimal | None]) -> dict[str, Decimal]:
     return totals
 
 
+def _total_findings(ctx: _Context, values: Mapping[Key, Decimal], comments: Mapping[Key, str]) -> list[Violation]:
+    """The total of a disaggregated indicator is entered (it is what provinces report) and checked against its
+    parts. Parts that add up to more than the total (beyond rounding) are an error: a part cannot exceed the
+    whole. A total above the sum of its parts when every part is given is a warning that needs a comment on the
+    total: the breakdowns of the catalogue are exhaustive (every enterprise has an ownership type, every market
+    a class), so the difference is unexplained. Without a total, rules use the sum of the parts."""
+    found: list[Violation] = []
+    parts: dict[str, list[Decimal]] = defaultdict(list)
+    for (code, option), value in values.items():
+        if option is not None and value is not None:
+            parts[code].append(value)
+    for code, given in parts.items():
+        ind = ctx.indicators.get(code)
+        total = values.get((code, None))
+        if ind is None or total is None or ind.disaggregation_id is None:
+            continue
+        options = sum(1 for (c, _o) in ctx.option_labels if c == code)
+        tolerance = ind.total_tolerance(len(given))
+        sum_parts = sum(given, Decimal(0))
+        label = _label(ind)
+        numbers = {"indicator": label, "total": _fmt(total, ind.decimals), "sum": _fmt(sum_parts, ind.decimals)}
+        details = {"total": str(total), "sum_of_parts": str(sum_parts), "parts": len(given), "options": options}
+        if sum_parts > total + tolerance:
+            found.append(Violation(
+                "total_parts", "error",
+                _("%(indicator)s: the total %(total)s is less than the sum of its parts %(sum)s; the parts cannot add up "
+                  "to more than the total.") % numbers,
+                [code], value=total, details=details, total_row=True,
+            ))
+        elif len(given) >= options and total > sum_parts + tolerance:
+            found.append(Violation(
+                "total_parts", "warning",
+                _("%(indicator)s: the total %(total)s is greater than the sum of its parts %(sum)s although every part "
+                  "is given. Check the parts or explain the difference in a comment on the total.") % numbers,
+                [code], needs_comment=not comments.get((code, None), "").strip(), value=total, details=details,
+                total_row=True,
+            ))
+    return found
+
+
 def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], comments: dict[Key, str]) -> ValidationReport:
     report = ValidationReport()
     lang = _lang()
@@ -563,6 +604,9 @@ def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], co
                 % {"indicator": label, "value": _fmt(value, ind.decimals), "max": _fmt(ind.max_value.normalize())},
                 [code], option=option, value=value, details={"max": str(ind.max_value)},
             ))
+
+    # 2b. The total of a disaggregated indicator against its parts
+    report.violations.extend(_total_findings(ctx, values, comments))
 
     # 3. Cross-indicator rules: this data set's, and global rules whose indicators are all in the data set
     totals = _totals(values)

@@ -10,7 +10,11 @@ wrong unit or indicator; the visible code column is checked against it, so moved
 Reading produces `services.ValueItem`s whose `ref` is the cell (`Biểu 01 - Hà Nội!F7`); writing them is
 left to `services.datavalues_apply`, the single write path. Cell rules, also printed in the template:
 
-* a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value;
+* a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value, rounded half-up to the indicator's
+  decimals (a formula's cached 2438,063636 in a cell showing 2.438,1 is 2438.1);
+* a number in a percent-formatted cell (Excel stores 1.125 when someone types `112,5%`) is 112.5 for an indicator
+  kept in per cent and refused, naming the cell, for any other; the template formats those rows `#,##0.00" %"`;
+* the "Total" row of a disaggregated indicator is its reported total, checked against the parts below it;
 * an empty value cell leaves the stored value unchanged (it is *not* a deletion: a cleared cell is too easy
   to produce by accident) — unless the uploader asks for "empty cells delete values";
 * `-` deletes the stored value;
@@ -27,6 +31,7 @@ import json
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -181,19 +186,28 @@ def _cell_number(value: Decimal) -> int | float | str:
     return float(value)
 
 
-def _number_format(decimals: int) -> str:
-    return "#,##0" if decimals <= 0 else "#,##0." + "0" * min(decimals, 6)
+def _number_format(decimals: int, *, percent: bool = False) -> str:
+    """The indicator's decimals; for an indicator kept in per cent the number of per cent followed by a literal
+    " %" (`112,50 %` holds 112.5, not 1.125): the cell shows the unit without Excel's ×100 percentage format."""
+    code = "#,##0" if decimals <= 0 else "#,##0." + "0" * min(decimals, 6)
+    return code + '" %"' if percent else code
 
 
-def _validation_rule(indicator: Indicator) -> tuple[bool, Decimal | None, Decimal | None]:
+Rule = tuple[bool, Decimal | None, Decimal | None, int, Decimal]
+
+
+def _validation_rule(indicator: Indicator, parts: int = 0) -> Rule:
+    """What a value cell accepts. `parts` > 0: the total row of a disaggregated indicator, followed by that many
+    rows of parts, which must not add up to more than the total."""
     whole = indicator.value_type == Indicator.ValueType.INTEGER
-    return whole, indicator.min_value, indicator.max_value
+    tolerance = indicator.total_tolerance(parts)
+    return whole, indicator.min_value, indicator.max_value, parts, tolerance
 
 
-def _validation(rule: tuple[bool, Decimal | None, Decimal | None], first: int, last: int) -> DataValidation:
+def _validation(rule: Rule, first: int, last: int) -> DataValidation:
     """A value cell takes a number within the indicator's bounds (whole for integers), or `-` to delete.
     A custom formula, because Excel's decimal/whole-number validation would refuse the `-` marker."""
-    whole, low, high = rule
+    whole, low, high, parts, tolerance = rule
     cell = f"F{first}"
     checks = [f"ISNUMBER({cell})"]
     if whole:
@@ -202,6 +216,9 @@ def _validation(rule: tuple[bool, Decimal | None, Decimal | None], first: int, l
         checks.append(f"{cell}>={_plain(low)}")
     if high is not None:
         checks.append(f"{cell}<={_plain(high)}")
+    if parts:
+        slack = f"-{_plain(tolerance)}" if tolerance else ""
+        checks.append(f"{cell}>=SUM(F{first + 1}:F{first + parts}){slack}")
     kind = _("a whole number") if whole else _("a number")
     if low is not None and high is not None:
         bounds = _(" from %(min)s to %(max)s") % {"min": format_number(low.normalize()), "max": format_number(high.normalize())}
@@ -211,10 +228,12 @@ def _validation(rule: tuple[bool, Decimal | None, Decimal | None], first: int, l
         bounds = _(" of at most %(max)s") % {"max": format_number(high.normalize())}
     else:
         bounds = ""
+    error = _("Enter %(kind)s%(bounds)s, or “-” to delete the stored value.") % {"kind": kind, "bounds": bounds}
+    if parts:
+        error += " " + _("The total must not be less than the sum of its parts below.")
     dv = DataValidation(
         type="custom", formula1=f'OR({cell}="-",AND({",".join(checks)}))', allow_blank=True,
-        showErrorMessage=True, errorStyle="stop", errorTitle=_("Invalid value")[:32],
-        error=(_("Enter %(kind)s%(bounds)s, or “-” to delete the stored value.") % {"kind": kind, "bounds": bounds})[:255],
+        showErrorMessage=True, errorStyle="stop", errorTitle=_("Invalid value")[:32], error=error[:255],
     )
     dv.add(f"F{first}:F{last}" if last > first else f"F{first}")
     return dv
@@ -335,11 +354,12 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
     due = dataset.due_date(spec)
     last_row = data_rows[-1].spec.row if data_rows and data_rows[-1].spec else FIRST_DATA_ROW
     # Contiguous runs of rows sharing a validation rule: one DataValidation per run and sheet.
-    runs: list[tuple[tuple[bool, Decimal | None, Decimal | None], int, int]] = []
+    runs: list[tuple[Rule, int, int]] = []
+    parts_of = Counter(r.spec.indicator for r in data_rows if r.spec is not None and r.spec.option)
     for r in data_rows:
         if r.spec is None or r.indicator is None:
             continue
-        rule = _validation_rule(r.indicator)
+        rule = _validation_rule(r.indicator, 0 if r.spec.option else parts_of.get(r.spec.indicator, 0))
         if runs and runs[-1][0] == rule and runs[-1][2] == r.spec.row - 1:
             runs[-1] = (rule, runs[-1][1], r.spec.row)
         else:
@@ -353,6 +373,10 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
         "Enter values in column F only (column G: “x” for an estimate; column H: a comment). An empty value cell "
         "leaves the stored value unchanged; “-” deletes it. Do not insert, delete or move rows, and do not "
         "rename sheets: the file is matched back to the data row by row."
+    ) + " " + _(
+        "Values in % are numbers of per cent: enter 112,5 for 112,5 % (a cell Excel formatted as a percentage is "
+        "read as per cent too). Values are rounded to the decimals shown. The “Total” row of an indicator with a "
+        "breakdown is the reported total: the parts below it must not add up to more."
     )
     for unit in units:
         title = sheet_title(dataset, unit, taken)
@@ -366,7 +390,7 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
         ws.page_setup.orientation = "landscape"
         for row_no in range(1, 5):
             ws.merged_cells.add(f"A{row_no}:J{row_no}")
-        ws.row_dimensions[4].height = 48
+        ws.row_dimensions[4].height = 90
 
         heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
         xlsx_safe.append(ws, [_text_cell(ws, heading, bold=True, size=14)])
@@ -401,7 +425,7 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
                 continue
             key = (unit.pk, ind.pk, opt.pk if opt else 0)
             have = current.get(key)
-            number_format = _number_format(ind.decimals)
+            number_format = _number_format(ind.decimals, percent=ind.in_percent)
 
             estimate = have[1] if have else el.estimate_by_default
             prior = last_year.get(key)
@@ -638,6 +662,25 @@ _UNSUPPORTED = (b"<![CDATA[", b"<!--", b"<!DOCTYPE", b"<!ENTITY")
 _CHUNK = 1 << 20
 
 
+class PercentNumber(float):
+    """A number read from a cell whose number format shows it as a percentage (`0.0%`): the cell holds the
+    fraction (1.125) of what the person typed and sees (112,5 %). The sheet reader marks it; `_read_sheets`
+    decides per indicator what it means (see `_parse_value`)."""
+
+    __slots__ = ()
+
+
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def is_percent_format(code: str | None) -> bool:
+    """Does a number format multiply by 100 and show "%"? A "%" inside quotes (`0.0" %"`), escaped (`0\\%`) or in a
+    [bracket] is literal text and does not."""
+    if not code or "%" not in code:
+        return False
+    return "%" in _FORMAT_LITERAL.sub("", code)
+
+
 def _column_index(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -694,6 +737,7 @@ class _FastBook:
             self._check(xml)
             self.shared = [_inline_text(body) if body else "" for body in _SI_RE.findall(xml)]
         self.date_styles: set[int] = set()
+        self.percent_styles: set[int] = set()
         styles_path = by_type.get("styles", "xl/styles.xml")
         if styles_path in names:
             self._read_styles(self._xml(styles_path))
@@ -728,6 +772,8 @@ class _FastBook:
             code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "")
             if code and is_date_format(code):
                 self.date_styles.add(index)
+            elif is_percent_format(code):
+                self.percent_styles.add(index)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -738,7 +784,7 @@ class _FastBook:
     ) -> Iterator[tuple[int, list[Any]]]:
         """(row number, values of columns 1..max_col) for every row at or below `min_row` that has cells. Only
         the `columns` asked for (1-based; default all) are decoded; the others come back as None."""
-        shared, date_styles = self.shared, self.date_styles
+        shared, date_styles, percent_styles = self.shared, self.date_styles, self.percent_styles
         wanted = frozenset(range(1, max_col + 1)) if columns is None else columns
         row_no = 0
         with self.zf.open(self.paths[title]) as stream:
@@ -784,14 +830,16 @@ class _FastBook:
                             values[col - 1] = _inline_text(content)
                             continue
                         v = _V_RE.search(content)
-                        value = None if v is None else self._value(kind, v.group(1), attrs, shared, date_styles)
+                        value = None if v is None else self._value(kind, v.group(1), attrs, shared, date_styles, percent_styles)
                         if b"<" in content and (f := _F_RE.search(content)) is not None:
                             value = Formula(_unescape(f.group(1) or b""), value)
                         values[col - 1] = value
                     yield row_no, values
 
     @staticmethod
-    def _value(kind: bytes, raw: bytes, attrs: bytes, shared: list[str], date_styles: set[int]) -> Any:
+    def _value(
+        kind: bytes, raw: bytes, attrs: bytes, shared: list[str], date_styles: set[int], percent_styles: set[int],
+    ) -> Any:
         if kind == b"n":
             raw = raw.strip()
             if not raw:
@@ -802,6 +850,8 @@ class _FastBook:
                 from openpyxl.utils.datetime import from_excel
 
                 number = from_excel(number)
+            elif style is not None and int(style.group(1)) in percent_styles:
+                number = PercentNumber(number)
             return number
         if kind == b"s":
             return shared[int(raw)]
@@ -828,10 +878,10 @@ class _OpenpyxlBook:
     def rows(
         self, title: str, *, min_row: int, max_col: int, columns: frozenset[int] | None = None,
     ) -> Iterator[tuple[int, list[Any]]]:
-        cached_rows = self.wb[title].iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+        cached_rows = self.wb[title].iter_rows(min_row=min_row, max_col=max_col)
         formula_rows = self.formulas[title].iter_rows(min_row=min_row, max_col=max_col)
         for row_no, (values, cells) in enumerate(zip(cached_rows, formula_rows, strict=False), min_row):
-            padded: list[Any] = list(values)
+            padded: list[Any] = [_openpyxl_value(c) for c in values]
             if len(padded) < max_col:
                 padded += [None] * (max_col - len(padded))
             for i, cell in enumerate(cells[:max_col]):
@@ -843,6 +893,14 @@ class _OpenpyxlBook:
     def close(self) -> None:
         self.wb.close()
         self.formulas.close()
+
+
+def _openpyxl_value(cell: Any) -> Any:
+    """A cell's value as the fast reader gives it: numbers in a percentage format come back as PercentNumber."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and is_percent_format(getattr(cell, "number_format", None)):
+        return PercentNumber(value)
+    return value
 
 
 def _open_book(data: bytes, *, reader: str) -> _FastBook | _OpenpyxlBook:
@@ -900,12 +958,20 @@ def _read_mapping(book: _FastBook | _OpenpyxlBook, filename: str) -> Mapping:
     return mapping
 
 
-def _parse_value(raw: Any) -> tuple[str, Decimal | None, str]:
-    """(kind, number, problem): kind is "empty", "delete", "number" or "error" (problem says why)."""
+def _parse_value(raw: Any) -> tuple[str, Decimal | str | None, str]:
+    """(kind, number, problem): kind is "empty", "delete", "number", "percent" or "error" (problem says why).
+
+    "percent" is a number from a percent-formatted cell: the fraction the cell holds (1.125 for 112,5 %); what it
+    means depends on the indicator (`_read_sheets`). A text such as "112,5%" comes back as the text: the write
+    path reads the sign per indicator (services.value_parse)."""
     if raw is None:
         return "empty", None, ""
     if isinstance(raw, bool):
         return "error", None, _('"%(value)s" is not a number') % {"value": raw}
+    if isinstance(raw, PercentNumber):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return "error", None, _('"%(value)s" is not a number') % {"value": raw}
+        return "percent", Decimal(repr(float(raw))), ""
     if isinstance(raw, int):
         return "number", Decimal(raw), ""
     if isinstance(raw, float):
@@ -919,6 +985,8 @@ def _parse_value(raw: Any) -> tuple[str, Decimal | None, str]:
         return "empty", None, ""
     if text in DELETE_MARKERS:
         return "delete", None, ""
+    if text.endswith("%"):
+        return "number", text, ""
     try:
         return "number", parse_number(text, lang="vi"), ""
     except (ValidationFailed, InvalidOperation, ValueError):
@@ -1025,6 +1093,7 @@ def _read_sheets(
     if dataset is None:  # set by _resolve
         return
     collected = set(dataset.elements.values_list("indicator__code", flat=True))
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=collected)}
     by_row = {r.row: r for r in mapping.rows}
     first, last = mapping.first_row, max(by_row, default=mapping.first_row)
     period = result.period
@@ -1083,6 +1152,18 @@ def _read_sheets(
             if kind == "error":
                 errors.append(error_dict(ref=ref, code="invalid_value", message=problem))
                 continue
+            if kind == "percent" and isinstance(number, Decimal):
+                # The cell shows "112,5 %" and holds 1.125. For an indicator kept in per cent that is 112.5; for
+                # any other the person meant either number, so ask instead of guessing.
+                indicator = indicators[spec.indicator]
+                number = (number * 100).normalize()
+                if not indicator.in_percent:
+                    errors.append(error_dict(ref=ref, code="percent_format", message=_(
+                        "the cell is formatted as a percentage (it shows %(shown)s %%), but %(code)s is measured in "
+                        "%(uom)s, not in per cent; format the cell as a number and enter the value in %(uom)s")
+                        % {"shown": format_number(number), "code": spec.indicator, "uom": indicator.uom(translation.get_language() or "vi")}))
+                    continue
+                kind = "number"
             estimate: bool | None = None
             comment: str | None = None
             if kind == "number":

@@ -44,8 +44,8 @@ def _accept(w, unit_code: str, period: str = "202603"):
 def test_officer_writes_values_with_a_token_and_reads_back_the_exact_decimal(w):
     api = as_token(w.users["hanoi_officer"])
     body = {"values": [value_row("01", "202603", "RETAIL", "1234.5", comment="ước tính"),
-                       value_row("01", "202603", "EXPORT", 12.25, is_estimate=True),
-                       value_row("01", "202603", "IIP", "101,234")],
+                       value_row("01", "202603", "EXPORT", 12.3, is_estimate=True),
+                       value_row("01", "202603", "IIP", "101,23")],
             "reason": "báo cáo tháng 3"}
 
     response = api.post_json("/datavalues", body)
@@ -55,15 +55,15 @@ def test_officer_writes_values_with_a_token_and_reads_back_the_exact_decimal(w):
     assert (result["created"], result["changed"], result["unchanged"], result["deleted"]) == (3, 0, 0, 0)
     assert result["dry_run"] is False
     assert result["submissions"] == [Submission.objects.get().pk]
-    assert [i["value"] for i in result["items"]] == ["1234.5", "12.25", "101.234"]
+    assert [i["value"] for i in result["items"]] == ["1234.5", "12.3", "101.23"]
     stored = {dv.indicator.code: dv for dv in DataValue.objects.select_related("indicator")}
     assert stored["RETAIL"].value == Decimal("1234.5")
-    assert stored["EXPORT"].value == Decimal("12.25")  # a JSON number is read as a decimal, not a float
+    assert stored["EXPORT"].value == Decimal("12.3")  # a JSON number is read as a decimal, not a float
     assert stored["EXPORT"].is_estimate is True
-    assert stored["IIP"].value == Decimal("101.234")
+    assert stored["IIP"].value == Decimal("101.23")
     assert set(DataValueAudit.objects.values_list("source", "reason")) == {("api", "báo cáo tháng 3")}
     read = api.get("/datavalues", dataset="BC-THANG", period="202603").json()
-    assert {v["indicator"]: v["value"] for v in read["values"]} == {"RETAIL": "1234.5", "EXPORT": "12.25", "IIP": "101.234"}
+    assert {v["indicator"]: v["value"] for v in read["values"]} == {"RETAIL": "1234.5", "EXPORT": "12.3", "IIP": "101.23"}
     assert read["values"][0]["status"] == "draft"
 
 
@@ -526,11 +526,11 @@ def test_csv_round_trip_changes_nothing(w):
     api = as_token(w.users["hanoi_officer"])
     api.post_json("/datavalues", {"values": [
         value_row("01", "202603", "RETAIL", "1234.5", comment="=SUM(A1) là công thức"),
-        value_row("01", "202603", "IIP", "101.234"),
+        value_row("01", "202603", "IIP", "101.23"),
         value_row("01", "202603", "EXPORT", "1000", is_estimate=True, comment='có "ngoặc", dấu phẩy\nvà xuống dòng'),
         value_row("01", "2026S1", "MARKETS", "12", option="I"),
         value_row("01", "2026S1", "MARKETS", "3", option="II"),
-        value_row("01", "2026S1", "CCN_AREA", "0.000001"),
+        value_row("01", "2026S1", "CCN_AREA", "0.01"),
     ]})
     history = DataValueAudit.objects.count()
     before = db_state()
@@ -543,8 +543,8 @@ def test_csv_round_trip_changes_nothing(w):
     assert DataValueAudit.objects.count() == history
     assert db_state() == before
     assert "'=SUM(A1)" in exported  # a spreadsheet will not run it as a formula
-    assert ",101.234," in exported
-    assert DataValue.objects.get(indicator__code="IIP").value == Decimal("101.234")
+    assert ",101.23," in exported
+    assert DataValue.objects.get(indicator__code="IIP").value == Decimal("101.23")
 
 
 def test_json_round_trip_changes_nothing(w):

@@ -106,7 +106,6 @@ def test_a_template_saved_by_libreoffice_keeps_text_cells_and_the_hidden_mapping
     assert wb.worksheets[0]["B7"].value == "RETAIL"
 
 
-@pytest.mark.xfail(strict=False, reason="fixed on branch fix14-values (percent cells are read as percent points)")
 def test_a_percent_formatted_cell_saved_by_libreoffice_is_stored_as_percent_points(w):
     job = upload(w.users["hanoi_officer"], _filled(w), filename="bieu-6thang.xlsx")
 
@@ -114,7 +113,6 @@ def test_a_percent_formatted_cell_saved_by_libreoffice_is_stored_as_percent_poin
     assert _stored()["IIP", ""] == Decimal("112.5")  # not 1.125
 
 
-@pytest.mark.xfail(strict=False, reason="fixed on branch fix14-values (total rows of disaggregated indicators)")
 def test_the_total_row_of_a_disaggregated_indicator_is_stored_and_matches_its_options(w):
     job = upload(w.users["hanoi_officer"], _filled(w), filename="bieu-6thang.xlsx")
 
