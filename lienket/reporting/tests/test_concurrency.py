@@ -245,3 +245,46 @@ def test_concurrent_imports_of_one_cell_are_applied_one_after_the_other(w):
         assert history[-1].new_value == after.value
         assert sorted(h.new_value for h in history[-WRITERS:]) == [Decimal(v) for v in values]
     _assert_history_is_a_chain()
+
+
+def test_a_value_saved_while_the_report_is_submitted_is_in_it_or_refused_never_written_after(w):
+    """Submit and a row save of the same report at the same moment: the save either lands before the submit
+    (and is part of what was submitted) or is refused because the report is no longer a draft."""
+    from lienket.core.errors import ApplicationError
+    from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+
+    officer, director = w.users["hanoi_officer"], w.users["hanoi_director"]
+    outcomes = {"saved": 0, "refused": 0}
+    for n in range(1, ROUNDS + 1):
+        period = f"2025{n:02d}"
+        datavalues_apply(actor=officer, source="form", items=[
+            ValueItem(unit=w.hanoi, period=period, indicator=code, value=v) for code, v in (("RETAIL", 10), ("EXPORT", 5), ("IIP", 100))
+        ])
+        report = Submission.objects.get(period__code=period)
+
+        def submit(report: Submission = report) -> Any:
+            return submission_transition(submission=report, actor=officer, action="submit", expected_version=report.version)
+
+        def save(period: str = period) -> Any:
+            try:
+                return datavalues_apply(actor=director, source="form", items=[
+                    ValueItem(unit=w.hanoi, period=period, indicator="RETAIL", value=11, expected_version=1)])
+            except ApplicationError as exc:
+                return exc
+
+        submitted, saved = _together([submit, save])
+
+        assert isinstance(submitted, Submission), submitted
+        report.refresh_from_db()
+        assert report.status == "submitted"
+        value = DataValue.objects.get(period__code=period, indicator__code="RETAIL")
+        if isinstance(saved, ApplicationError):
+            assert saved.code == "invalid_values"
+            assert saved.details["errors"][0]["code"] == "locked"
+            assert value.value == 10
+            outcomes["refused"] += 1
+        else:
+            assert value.value == 11
+            assert value.updated_at <= report.submitted_at, "a value changed after the report was submitted"
+            outcomes["saved"] += 1
+    assert sum(outcomes.values()) == ROUNDS
