@@ -648,12 +648,12 @@ def datavalues_apply(
     if _rows_update(DataValue, ("value", "is_estimate", "comment", "version", "updated_by_id", "updated_at", "submission_id"),
                     updates) != len(updates):
         raise _changed_meanwhile()
-    for k in range(0, len(deletes), 500):
+    for k in range(0, len(deletes), 200):  # 200 (pk AND version) pairs per OR: well within SQLite's expression depth
         chunk = Q()
-        for pk, version in deletes[k:k + 500]:
+        for pk, version in deletes[k:k + 200]:
             chunk |= Q(pk=pk, version=version)
         deleted, _by_model = DataValue.objects.filter(chunk).delete()
-        if deleted != len(deletes[k:k + 500]):
+        if deleted != len(deletes[k:k + 200]):
             raise _changed_meanwhile()
     _rows_insert(DataValueAudit, ("unit_id", "period_id", "indicator_id", "option_id", "kind", "old_value", "new_value",
                                   "old_is_estimate", "new_is_estimate", "reason", "source", "changed_at", "changed_by_id"), history)
