@@ -22,7 +22,7 @@ from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from lienket.core.api import ERRORS, ErrorOut, authenticated, id_path, limit_param, offset_param
-from lienket.core.errors import ApplicationError, NotFound, ValidationFailed
+from lienket.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
@@ -421,7 +421,9 @@ def datavalue_write(
     All or nothing: the whole body is checked first and nothing is written if anything is wrong. Writing the same
     values again changes nothing (`unchanged`). At most 200 000 values per request.
 
-    Errors: 422 `invalid_values` with `details.errors` = every problem as `{ref, field, code, message}` (`ref` is
+    Errors: 409 `version_conflict` when every problem is a `version` that is no longer the stored one (someone else
+    changed the value meanwhile, also at the same moment: exactly one concurrent writer wins), with the same
+    `details.errors`; 422 `invalid_values` with `details.errors` = every problem as `{ref, field, code, message}` (`ref` is
     `values[i]` for JSON, `row N` for CSV with the header as row 1); a value the user may not write has code
     `forbidden`, and when *every* problem is of that kind the status is **403** (code `forbidden`, same details).
     400 `empty_body` / `invalid_json` / `invalid_body` / `invalid_header` / `invalid_csv` / `invalid_encoding`;
@@ -439,8 +441,8 @@ def datavalue_write(
         if items:  # check the readable values too, so one answer lists every problem
             try:
                 services.datavalues_apply(actor=user, items=items, source=source, dry_run=True, reason=reason)
-            except ValidationFailed as exc:
-                if exc.code != "invalid_values":
+            except (ValidationFailed, Conflict) as exc:
+                if exc.code not in {"invalid_values", "version_conflict"} or not isinstance(exc.details, dict):
                     raise
                 problems = problems + list(exc.details["errors"])
                 total += int(exc.details["error_count"])

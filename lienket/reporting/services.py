@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -128,7 +128,9 @@ def submission_transition(
     """Fire one workflow action. Optimistic locking: pass the version the user saw; if someone else changed
     the submission meanwhile the action is refused with a conflict instead of silently overwriting."""
     reason = nfc(reason)
-    current = Submission.objects.select_for_update().select_related("dataset", "unit", "period").get(pk=submission.pk)
+    current = (
+        Submission.objects.select_for_update(of=("self",)).select_related("dataset", "unit", "period").get(pk=submission.pk)
+    )
     # Permission before the version: someone without the right to the action gets 403, never a 409 that tells
     # them the report changed. Who may fire some actions depends on the state (a director returns a submitted
     # report, the coordinator an approved one), so a stale page is still a conflict for someone who had the
@@ -324,9 +326,14 @@ def _rows_insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            import psycopg
+
+            try:
+                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except psycopg.IntegrityError as exc:  # raw cursor: Django's error wrapper is not in the way here
+                raise IntegrityError(*exc.args) from exc
             return
         fields = [model._meta.get_field(c) for c in columns]
         adapt = [i for i, f in enumerate(fields) if f.get_internal_type() in {"DecimalField", "DateTimeField"}]
@@ -337,17 +344,65 @@ def _rows_insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...
         cursor.executemany(sql, rows)
 
 
-def _rows_update(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """UPDATE by primary key; each row holds the new values of `columns` followed by the pk."""
+def _rows_update(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> int:
+    """UPDATE by primary key and the version read; each row holds the new values of `columns` followed by the pk
+    and the version the change was computed from. Returns how many rows were updated: fewer than given means
+    someone else changed a row meanwhile (the caller refuses the whole batch)."""
     if not rows:
-        return
+        return 0
     table = connection.ops.quote_name(model._meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     fields = [model._meta.get_field(c) for c in columns]
-    rows = [(*tuple(_db_value(fields[i], v) for i, v in enumerate(row[:-1])), row[-1]) for row in rows]
+    rows = [(*tuple(_db_value(fields[i], v) for i, v in enumerate(row[:-2])), row[-2], row[-1]) for row in rows]
+    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name('id')} = %s"  # noqa: S608 - identifiers from model metadata
+        sql = f"UPDATE {table} SET {sets} WHERE {qn('id')} = %s AND {qn('version')} = %s"  # noqa: S608 - identifiers from model metadata
         cursor.executemany(sql, rows)
+        return cursor.rowcount
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict(
+        _("These values were changed by someone else meanwhile; nothing was saved. Reload and try again."),
+        code="version_conflict",
+    )
+
+
+def _lock_reports(
+    *, actor: Any, planned: list[tuple[Any, ...]], sub_cache: dict[tuple[int, int, str], Submission | None],
+) -> dict[tuple[int, int, str], Submission]:
+    """Serialize writers of one report. Every write of values goes through here: the report (submission) of each
+    (data set, unit, period) written is created if missing and locked (SELECT ... FOR UPDATE, in primary key
+    order so that two batches never wait for each other in a circle). Whoever comes second waits for the first
+    to commit and then reads what the first wrote, so versions are compared with the truth, no value is
+    overwritten unseen and the history records the real "from". A workflow action (`submission_transition`)
+    takes the same lock, so a value cannot slip into a report while it is being submitted. On SQLite,
+    IMMEDIATE transactions (settings) already let one writer in at a time; the lock is a no-op there."""
+    writes = {(p[2].pk, p[3].pk, p[4].code) for p in planned if p[6] is not None}
+    wanted: dict[tuple[int, int, str], tuple[DataSet, AdminUnit, PeriodSpec]] = {}
+    for _item, _ind, dataset, unit, spec, _opt, _number in planned:
+        skey = (dataset.pk, unit.pk, spec.code)
+        # only deletions and no report yet: nothing to create or lock (the DELETE checks versions itself)
+        if skey not in wanted and (sub_cache.get(skey) is not None or skey in writes):
+            wanted[skey] = (dataset, unit, spec)
+    # New reports in a fixed order too: two batches creating the same two reports must not deadlock.
+    for skey in sorted(wanted, key=lambda k: (k[0], k[1], k[2])):
+        if sub_cache.get(skey) is not None:
+            continue
+        dataset, unit, spec = wanted[skey]
+        period = Period.for_code(spec.code)
+        # get_or_create survives a concurrent create: its INSERT fails on submission_unique inside a savepoint
+        # once the other transaction commits, and it reads the other's row instead.
+        sub, created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
+        if created:
+            audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+        sub_cache[skey] = sub
+    ids = sorted({sub.pk for key, sub in sub_cache.items() if key in wanted and sub is not None})
+    locked = {
+        s.pk: s
+        for s in Submission.objects.select_for_update(of=("self",)).select_related("dataset", "unit", "period").filter(pk__in=ids).order_by("pk")
+    }
+    return {key: locked[sub.pk] for key, sub in sub_cache.items() if key in wanted and sub is not None and sub.pk in locked}
 
 
 @transaction.atomic
@@ -481,7 +536,26 @@ def datavalues_apply(
         seen[natural] = item.ref
         planned.append((item, indicator, dataset, unit, spec, option, number))
 
-    # Existing values for every (unit, period) touched, in one query per period.
+    # Lock the reports written (creating new ones), then check again that they are still open: a report
+    # submitted by someone else while this batch was being checked is not changed behind their back.
+    locked_reports: dict[tuple[int, int, str], Submission] = {}
+    if not dry_run and planned and not errors:
+        locked_reports = _lock_reports(actor=actor, planned=planned, sub_cache=sub_cache)
+        refusals: dict[tuple[int, int, str], str | None] = {}
+        still_open = []
+        for entry in planned:
+            skey = (entry[2].pk, entry[3].pk, entry[4].code)
+            locked = locked_reports.get(skey)
+            if skey not in refusals:
+                refusals[skey] = permissions.edit_refusal(actor, locked) if locked is not None else None
+            if refusals[skey]:
+                _err(errors, entry[0], "locked", str(refusals[skey]), "unit")
+                continue
+            still_open.append(entry)
+        planned = still_open
+
+    # Existing values for every (unit, period) touched, in one query per period (read after the locks above,
+    # so on PostgreSQL this sees whatever a writer we waited for has committed).
     existing: dict[tuple[int, int, str, int], DataValue] = {}
     by_period: dict[str, set[int]] = defaultdict(set)
     for _item, _ind, _ds, unit, spec, _opt, _num in planned:
@@ -514,6 +588,13 @@ def datavalues_apply(
         actions.append((kind, item, indicator, dataset, unit, spec, option, number, current))
 
     if errors:
+        if all(e["code"] == "version_conflict" for e in errors):
+            raise Conflict(
+                _("%(count)s value(s) were changed by someone else meanwhile; nothing was saved. Reload and try again.")
+                % {"count": len(errors)},
+                {"errors": errors[:1000], "error_count": len(errors)},
+                code="version_conflict",
+            )
         raise ValidationFailed(
             _("%(count)s error(s) found; nothing was saved.") % {"count": len(errors)},
             {"errors": errors[:1000], "error_count": len(errors)},
@@ -546,7 +627,7 @@ def datavalues_apply(
     submissions: dict[tuple[int, int, str], Submission] = {}
     creates: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
-    deletes: list[int] = []
+    deletes: list[tuple[int, int]] = []
     history: list[tuple[Any, ...]] = []
     estimate_defaults: dict[int, set[int]] = {}
     touched: dict[int, dict[str, int]] = defaultdict(lambda: {"created": 0, "changed": 0, "deleted": 0})
@@ -561,7 +642,7 @@ def datavalues_apply(
         period = periods[spec.code]
         skey = (dataset.pk, unit.pk, spec.code)
         if skey not in submissions:
-            sub = sub_cache.get(skey)
+            sub = locked_reports.get(skey) or sub_cache.get(skey)
             if sub is None:
                 sub, _created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
                 if _created:
@@ -587,22 +668,35 @@ def datavalues_apply(
                 continue
             new_est = current.is_estimate if item.is_estimate is None else item.is_estimate
             new_comment = current.comment if item.comment is None else nfc(item.comment)
-            updates.append((number, new_est, new_comment, current.version + 1, user_id, now, sub.pk, current.pk))
+            updates.append((number, new_est, new_comment, current.version + 1, user_id, now, sub.pk, current.pk, current.version))
             history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.UPDATE.value, current.value, number,
                             current.is_estimate, new_est, reason, source, now, user_id))
             touched[sub.pk]["changed"] += 1
         elif kind == "delete":
             if current is None:  # pragma: no cover - classified above
                 continue
-            deletes.append(current.pk)
+            deletes.append((current.pk, current.version))
             history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.DELETE.value, current.value, None,
                             current.is_estimate, None, reason, source, now, user_id))
             touched[sub.pk]["deleted"] += 1
-    _rows_insert(DataValue, ("submission_id", "unit_id", "period_id", "indicator_id", "option_id", "value", "is_estimate",
-                             "comment", "version", "updated_at", "updated_by_id"), creates)
-    _rows_update(DataValue, ("value", "is_estimate", "comment", "version", "updated_by_id", "updated_at", "submission_id"), updates)
-    for k in range(0, len(deletes), 500):
-        DataValue.objects.filter(pk__in=deletes[k:k + 500]).delete()
+    # Every change is conditional on the version read: under the report locks nothing can have moved, but a
+    # writer that bypassed them (or a database without row locks) makes the batch fail instead of losing data.
+    creates.sort(key=lambda row: (row[1], row[2], row[3], row[4] or 0))  # one insertion order for everyone
+    try:
+        _rows_insert(DataValue, ("submission_id", "unit_id", "period_id", "indicator_id", "option_id", "value", "is_estimate",
+                                 "comment", "version", "updated_at", "updated_by_id"), creates)
+    except IntegrityError:  # datavalue_natural_key: someone else created one of these values meanwhile
+        raise _changed_meanwhile() from None
+    if _rows_update(DataValue, ("value", "is_estimate", "comment", "version", "updated_by_id", "updated_at", "submission_id"),
+                    updates) != len(updates):
+        raise _changed_meanwhile()
+    for k in range(0, len(deletes), 200):  # 200 (pk AND version) pairs per OR: well within SQLite's expression depth
+        chunk = Q()
+        for pk, version in deletes[k:k + 200]:
+            chunk |= Q(pk=pk, version=version)
+        deleted, _by_model = DataValue.objects.filter(chunk).delete()
+        if deleted != len(deletes[k:k + 200]):
+            raise _changed_meanwhile()
     _rows_insert(DataValueAudit, ("unit_id", "period_id", "indicator_id", "option_id", "kind", "old_value", "new_value",
                                   "old_is_estimate", "new_is_estimate", "reason", "source", "changed_at", "changed_by_id"), history)
     for sub in submissions.values():

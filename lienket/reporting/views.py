@@ -330,8 +330,10 @@ def values_save(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reporting:submission_detail", pk=submission.pk)
     try:
         result = services.datavalues_apply(actor=user, items=items, source="form", reason=change_reason)
-    except ValidationFailed as exc:
+    except (ValidationFailed, Conflict) as exc:
         errors = exc.details.get("errors", []) if isinstance(exc.details, dict) else []
+        if not errors and isinstance(exc, Conflict):  # changed meanwhile, found while writing: every row posted
+            errors = [{"ref": item.ref, "field": "value", "code": "version_conflict", "message": exc.message} for item in items]
         conflicts = {str(e.get("ref")) for e in errors if e.get("code") == "version_conflict"}
         # rows in conflict keep showing what is stored now (value, version), so the next save is a conscious one
         keep_posted(form.rows, {str(item.ref) for item in items} - conflicts)

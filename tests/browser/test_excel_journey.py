@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from lienket.reporting.models import DataValue
 from lienket.reporting.tests.factories import PASSWORD, world
@@ -46,17 +48,14 @@ def test_officer_downloads_fills_uploads_checks_and_applies_the_template(page, t
     page.get_by_test_id("excel-upload").click()
     page.set_input_files("#file", str(filled))
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
 
     # Then the dry run says what would be created and nothing is written yet
-    page.get_by_test_id("count-created").wait_for()
-    assert page.get_by_test_id("count-created").inner_text().strip() == "2"
+    expect(page.get_by_test_id("count-created")).to_have_text("2")
     assert DataValue.objects.count() == 0
 
     # When they apply it
     page.get_by_role("button", name="Áp dụng").click()
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("document.querySelector('[data-testid=import-status]').classList.contains('done')")
+    expect(page.get_by_test_id("import-status")).to_have_class(re.compile(r"\bdone\b"))
 
     # Then the values are stored exactly and the form shows them
     stored = {dv.indicator.code: dv.value for dv in DataValue.objects.select_related("indicator")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lienket.users.models import Membership, Role, User
 
@@ -20,7 +21,7 @@ def test_officer_logs_in_opens_region_profile_and_switches_language(page, refere
 
     # When they log in and open the region profile for 2022
     login(page, "hanoi.canbo", "Mat-khau-2025!")
-    assert page.get_by_text("Nguyễn Văn An").first.is_visible()
+    expect(page.get_by_text("Nguyễn Văn An").first).to_be_visible()
     page.goto("/regions/profile/?group=north&year=2022")
 
     # Then the page is in Vietnamese with Vietnamese number formats and full diacritics
@@ -32,7 +33,7 @@ def test_officer_logs_in_opens_region_profile_and_switches_language(page, refere
 
     # When they switch to English
     page.get_by_test_id("lang-en").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     # Then the same page shows English labels and English number formats
     assert page.locator("html").get_attribute("lang") == "en"

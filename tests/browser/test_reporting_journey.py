@@ -3,21 +3,23 @@ approves it, the Ministry coordinator accepts it — each in their own session, 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from lienket.reporting.models import DataValue, Submission
 from lienket.reporting.tests.factories import PASSWORD, world
 
-from .conftest import login
+from .conftest import TIMEOUT_MS, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(browser, live_server, username: str):
     context = browser.new_context(locale="vi-VN", base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     login(page, username, PASSWORD)
     return context, page
@@ -34,7 +36,9 @@ def test_officer_fills_and_submits_director_approves_coordinator_accepts(browser
     page.get_by_test_id("value-EXPORT").fill("56,7")
     page.get_by_test_id("value-EXPORT").press("Tab")
     page.get_by_test_id("save-draft").click()
-    page.wait_for_load_state("networkidle")
+    # (the rows may already have saved themselves on leaving the fields: then "nothing to save"; either way the
+    # page came back with a message after the redirect)
+    expect(page.locator("ul.messages")).to_contain_text(re.compile("Đã lưu nháp|Không có gì để lưu"))
 
     # Then both values are stored exactly, as a draft
     sub = Submission.objects.get(dataset=w.monthly, unit=w.hanoi, period__code="202603")
@@ -43,24 +47,21 @@ def test_officer_fills_and_submits_director_approves_coordinator_accepts(browser
 
     # When the officer submits
     page.get_by_test_id("action-submit").click()
-    page.wait_for_load_state("networkidle")
-    assert "Đã gửi" in page.get_by_test_id("status-badge").first.inner_text()
+    expect(page.get_by_test_id("status-badge").first).to_contain_text("Đã gửi")
     ctx.close()
 
     # And the director approves
     ctx, page = _as(browser, live_server, "hanoi_director")
     page.goto(f"/reporting/submissions/{sub.pk}/")
     page.get_by_test_id("action-approve").click()
-    page.wait_for_load_state("networkidle")
-    assert "Đã phê duyệt" in page.get_by_test_id("status-badge").first.inner_text()
+    expect(page.get_by_test_id("status-badge").first).to_contain_text("Đã phê duyệt")
     ctx.close()
 
     # And the coordinator accepts
     ctx, page = _as(browser, live_server, "coordinator")
     page.goto(f"/reporting/submissions/{sub.pk}/")
     page.get_by_test_id("action-accept").click()
-    page.wait_for_load_state("networkidle")
-    assert "Đã tiếp nhận" in page.get_by_test_id("status-badge").first.inner_text()
+    expect(page.get_by_test_id("status-badge").first).to_contain_text("Đã tiếp nhận")
     ctx.close()
 
     # Then the report is accepted and locked
@@ -71,7 +72,7 @@ def test_officer_fills_and_submits_director_approves_coordinator_accepts(browser
     # And the officer now sees a read-only form
     ctx, page = _as(browser, live_server, "hanoi_officer")
     page.goto(f"/reporting/submissions/{sub.pk}/")
-    assert page.get_by_test_id("readonly-reason").is_visible()
+    expect(page.get_by_test_id("readonly-reason")).to_be_visible()
     assert page.get_by_test_id("action-submit").count() == 0
     ctx.close()
 

@@ -319,9 +319,23 @@ def test_a_stale_value_version_is_refused(w):
 
     response = api.post_json("/datavalues", {"values": [value_row("01", "202603", "RETAIL", "3", version=seen)]})
 
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["code"] == "version_conflict"
+    assert "changed by someone else" in response.json()["message"]
     assert response.json()["details"]["errors"][0]["code"] == "version_conflict"
     assert DataValue.objects.get().value == Decimal(2)
+
+
+def test_a_stale_version_among_invalid_values_is_listed_with_them_as_a_422(w):
+    _write(w.users["hanoi_officer"], ("01", "RETAIL", 1, None))
+    api = as_token(w.users["hanoi_officer"])
+
+    response = api.post_json("/datavalues", {"values": [value_row("01", "202603", "RETAIL", "3", version=0),
+                                                        value_row("01", "202603", "EXPORT", "abc")]})
+
+    assert response.status_code == 422
+    assert [e["code"] for e in response.json()["details"]["errors"]] == ["version_conflict", "invalid_value"]
+    assert DataValue.objects.get().value == Decimal(1)
 
 
 def test_values_of_an_accepted_report_are_locked(w):
