@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienket.core.errors import ApplicationError
 
-from . import services
+from . import services, values
 from .models import (
     DataSet,
     DataSetElement,
@@ -332,7 +332,7 @@ class TargetForm(forms.ModelForm):
             self.add_error("option", gettext("This option does not belong to the indicator's disaggregation."))
         if indicator is not None and data.get("value") is not None:
             try:
-                services.value_parse(data["value"], indicator)
+                values.value_parse(data["value"], indicator)
             except ValueError as exc:
                 self.add_error("value", str(exc))
         return data

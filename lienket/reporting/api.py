@@ -8,7 +8,6 @@ a token can do exactly what its user could do in the browser, no more.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -22,8 +21,9 @@ from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from lienket.core.api import ERRORS, ErrorOut, authenticated, id_path, limit_param, offset_param
-from lienket.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from lienket.core.errors import ApplicationError, NotFound, ValidationFailed
 from lienket.core.text import nfc
+from lienket.regions.keys import unit_key_parse, unit_key_problem
 from lienket.regions.models import AdminUnit
 
 from . import csvio, permissions, selectors, services
@@ -36,7 +36,7 @@ from .models import (
     Submission,
     SubmissionStatus,
 )
-from .periods import PeriodSpec, cutoff_date, parse_period
+from .periods import PeriodSpec, cutoff_date, parse_period, period_type_check
 from .schemas import (
     MAX_REASON,
     ApplyOut,
@@ -51,7 +51,8 @@ from .schemas import (
     TransitionIn,
     json_body_schema,
 )
-from .workflow import TRANSITIONS, transition_get
+from .values import ApplyResult, ValueItem
+from .workflow import transition_get
 
 router = Router(tags=["reporting"])
 
@@ -85,28 +86,20 @@ def _indicator_get(code: str) -> Indicator:
 
 
 def _period_for(dataset: DataSet, code: str) -> PeriodSpec:
-    spec = parse_period(code)
-    if spec.period_type != dataset.period_type:
-        raise ValidationFailed(
-            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
-            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            {"dataset": dataset.code, "period": spec.code, "period_type": dataset.period_type},
-            code="wrong_period_type",
-        )
-    return spec
+    return period_type_check(dataset=dataset, spec=parse_period(code))
 
 
 def _unit_ids(raw: str) -> list[int]:
     """The unit records a filter means: a key (`25@2025-07-01`) names one; a bare code every record that has
     carried it (rows still say which one through `unit_key`)."""
     text = nfc(raw)
-    problem = csvio.unit_key_problem(text)
+    problem = unit_key_problem(text)
     if problem:
         raise ValidationFailed(problem, {"unit": raw}, code="invalid_unit")
-    base, sep, start = text.partition("@")
-    qs = AdminUnit.objects.filter(code=base)
-    if sep:
-        qs = qs.filter(valid_from=dt.date.fromisoformat(start))
+    key = unit_key_parse(text)
+    qs = AdminUnit.objects.filter(code=key.code)
+    if key.valid_from is not None:
+        qs = qs.filter(valid_from=key.valid_from)
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
         raise NotFound(_("There is no administrative unit with code “%(code)s”.") % {"code": raw}, {"unit": raw}, code="unknown_unit")
@@ -219,7 +212,7 @@ def _dataset_out(ds: DataSet, spec: PeriodSpec | None = None) -> dict[str, Any]:
         out["period"] = {
             "code": spec.code, "label": spec.label(), "start": spec.start, "end": spec.end,
             "cutoff_date": cutoff_date(spec, ds.cutoff_day), "due_date": ds.due_date(spec), "edit_deadline": ds.edit_deadline(spec),
-            "reporting_units": [_unit_ref(u) for u in services.reporting_units(dataset=ds, period=spec)],
+            "reporting_units": [_unit_ref(u) for u in selectors.reporting_units(dataset=ds, period=spec)],
         }
     return out
 
@@ -271,12 +264,6 @@ VALUE_ORDER = (
 )
 
 
-def _values_visible(user: Any) -> QuerySet[DataValue]:
-    return DataValue.objects.filter(submission__in=permissions.visible_submissions(user).values("pk")).select_related(
-        "unit", "period", "indicator", "option", "submission"
-    )
-
-
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
 
@@ -311,7 +298,7 @@ def datavalue_list(
     header `unit,period,indicator,option,value,is_estimate,comment,status,version` that POST /datavalues accepts
     back unchanged; the total count is in the `X-Total-Count` header."""
     user = request.user
-    qs = _values_visible(user)
+    qs = selectors.values_visible(user=user).select_related("unit", "period", "indicator", "option", "submission")
     if dataset:
         qs = qs.filter(submission__dataset=_dataset_get(dataset))
     if period:
@@ -336,7 +323,7 @@ def datavalue_list(
     return {"count": count, "limit": page_size, "offset": offset, "values": [_value_out(dv) for dv in qs[offset : offset + page_size]]}
 
 
-def _body_read(request: HttpRequest, reason: str) -> tuple[list[services.ValueItem], str, list[dict[str, Any]], str]:
+def _body_read(request: HttpRequest, reason: str) -> tuple[list[ValueItem], str, list[dict[str, Any]], str]:
     """(items, reason, problems found while reading, source) of a JSON or CSV body."""
     try:
         body = request.body
@@ -385,7 +372,7 @@ def _values_refused(errors: list[dict[str, Any]], total: int) -> ApplicationErro
     return ValidationFailed(_("%(count)s error(s) found; nothing was saved.") % {"count": total}, details, code="invalid_values")
 
 
-def _apply_out(result: services.ApplyResult) -> dict[str, Any]:
+def _apply_out(result: ApplyResult) -> dict[str, Any]:
     items = []
     for item in result.items[:MAX_ITEMS_OUT]:
         value = item.get("value")
@@ -436,17 +423,9 @@ def datavalue_write(
             _("The reason has %(length)s characters; at most %(max)s are allowed.") % {"length": len(reason), "max": MAX_REASON},
             {"field": "reason", "max_length": MAX_REASON}, code="too_long",
         )
-    if problems:
-        total = len(problems)
-        if items:  # check the readable values too, so one answer lists every problem
-            try:
-                services.datavalues_apply(actor=user, items=items, source=source, dry_run=True, reason=reason)
-            except (ValidationFailed, Conflict) as exc:
-                if exc.code not in {"invalid_values", "version_conflict"} or not isinstance(exc.details, dict):
-                    raise
-                problems = problems + list(exc.details["errors"])
-                total += int(exc.details["error_count"])
-        raise _values_refused(problems, total)
+    if problems:  # check the readable values too, so one answer lists every problem
+        listed, total = services.datavalues_problems(actor=user, items=items, problems=problems, source=source, reason=reason)
+        raise _values_refused(listed, total)
     try:
         result = services.datavalues_apply(actor=user, items=items, source=source, dry_run=dry_run, reason=reason)
     except ValidationFailed as exc:
@@ -475,10 +454,7 @@ def _submission_out(sub: Submission, user: Any) -> dict[str, Any]:
         "returned_at": sub.returned_at, "returned_by": _name(sub.returned_by), "return_reason": sub.return_reason,
         "reopened_until": sub.reopened_until, "is_sample": sub.is_sample,
         "created_at": sub.created_at, "updated_at": sub.updated_at,
-        "allowed_actions": [
-            action for action, t in TRANSITIONS.items()
-            if sub.status in t.sources and permissions.can_transition(user, sub, action)
-        ],
+        "allowed_actions": permissions.allowed_actions(user, sub),
         "can_edit_values": permissions.can_edit_values(user, sub),
     }
 
@@ -507,16 +483,10 @@ def submission_list(
     now (`allowed_actions`). Same visibility as data values: own unit any state, others accepted only, the
     coordinator everything. Filters as for GET /datavalues."""
     user = request.user
-    qs = permissions.visible_submissions(user, Submission.objects.select_related(*SUBMISSION_RELATED))
-    if dataset:
-        qs = qs.filter(dataset=_dataset_get(dataset))
-    if period:
-        qs = qs.filter(period__code=parse_period(period).code)
-    if unit:
-        qs = qs.filter(unit_id__in=_unit_ids(unit))
-    if status:
-        qs = qs.filter(status=_status_check(status))
-    qs = qs.order_by("-period__start", "dataset__code", "unit__code", "unit__valid_from", "id")
+    qs = selectors.submission_search(
+        user=user, dataset=_dataset_get(dataset) if dataset else None, period_code=parse_period(period).code if period else "",
+        unit_ids=_unit_ids(unit) if unit else None, status=_status_check(status) if status else "",
+    ).select_related(*SUBMISSION_RELATED)
     return {
         "count": qs.count(), "limit": limit, "offset": offset,
         "submissions": [_submission_out(s, user) for s in qs[offset : offset + limit]],
@@ -534,10 +504,10 @@ def submission_create(request: HttpRequest, payload: SubmissionOpenIn) -> Status
     user = request.user
     dataset = _dataset_get(payload.dataset)
     spec = _period_for(dataset, payload.period)
-    problem = csvio.unit_key_problem(nfc(payload.unit))
+    problem = unit_key_problem(nfc(payload.unit))
     if problem:
         raise ValidationFailed(problem, {"unit": payload.unit}, code="invalid_unit")
-    unit = services.unit_resolve(code=payload.unit, dataset=dataset, period=spec)
+    unit = selectors.unit_resolve(code=payload.unit, dataset=dataset, period=spec)
     existed = Submission.objects.filter(dataset=dataset, unit=unit, period__code=spec.code).exists()
     sub = services.submission_open(dataset=dataset, unit=unit, period_code=spec.code, actor=user)
     return Status(200 if existed else 201, _submission_out(_submission_reload(sub.pk), user))

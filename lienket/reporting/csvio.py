@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -27,9 +26,10 @@ from lienket.core.api import MAX_SMALL_INT
 from lienket.core.errors import ApplicationError, ValidationFailed
 from lienket.core.formats import parse_number
 from lienket.core.text import fold, is_ascii_int, nfc
+from lienket.regions.keys import UnitKey, unit_key_parse, unit_key_problem
 
 from .schemas import MAX_COMMENT
-from .services import ValueItem
+from .values import ValueItem
 
 MAX_ROWS = 200_000
 MAX_EXPONENT = 30  # far above any real value (the service refuses ≥ 1e17) and far below Decimal overflow
@@ -108,26 +108,15 @@ def comment_unescape(text: str) -> str:
 
 
 def unit_cell(raw: str) -> str:
-    """Spreadsheets drop leading zeros: province codes are two digits, so "1" means "01"."""
+    """Spreadsheets drop leading zeros: province codes are two digits, so "1" means "01" (also in "1@2025-07-01")."""
     text = raw.strip()
-    if is_ascii_int(text) and len(text) == 1:
-        return text.zfill(2)
-    base, sep, rest = text.partition("@")
-    if sep and is_ascii_int(base) and len(base) == 1:
-        return f"{base.zfill(2)}@{rest}"
-    return text
-
-
-def unit_key_problem(text: str) -> str | None:
-    """Why `text` cannot name a unit (a key must be code@YYYY-MM-DD), or None."""
-    base, sep, start = text.partition("@")
-    if not sep:
-        return None
     try:
-        dt.date.fromisoformat(start)
-    except ValueError:
-        return _("“%(unit)s” is not a unit key; use the code (\"25\") or code@valid-from (\"25@2025-07-01\")") % {"unit": text}
-    return None if base else _("“%(unit)s” has no unit code before “@”") % {"unit": text}
+        key = unit_key_parse(text)
+    except ValidationFailed:
+        return text
+    if is_ascii_int(key.code) and len(key.code) == 1:
+        return str(UnitKey(key.code.zfill(2), key.valid_from))
+    return text
 
 
 def _error(ref: str, field: str, code: str, message: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from .entry import EntryRow, fingerprint
 from .models import DataSet, Submission, SubmissionStatus
 from .periods import parse_period
 from .schemas import MAX_COMMENT, MAX_REASON  # one limit for the form and the API
-from .services import ValueItem, value_parse
+from .values import ValueItem, value_parse
 from .workflow import TRANSITIONS
 
 

@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from lienket.core.audit import audit_log
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
-from lienket.users.permissions import is_coordinator
 
-from . import xlsx
+from . import permissions, xlsx
 from .models import DataValue, ImportJob
-from .services import ApplyResult, ValueItem, datavalues_apply
+from .services import datavalues_apply, datavalues_problems
+from .values import ApplyResult, ValueItem
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def import_job_apply(*, job: ImportJob, actor: Any) -> ImportJob:
     """Turn a validated dry run into the real import (run it with `import_job_enqueue`). The file is validated
     again when it runs: the data may have changed since the dry run, and nothing is written unless all of it
     is still valid."""
-    if not getattr(actor, "is_authenticated", False) or actor.pk != job.created_by_id:
+    if not permissions.can_apply_import_job(actor, job):
         raise PermissionDenied(_("Only the person who uploaded this file can apply it."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED, dry_run=True).update(
         status=ImportJob.Status.PENDING, dry_run=False, progress_done=0, finished_at=None,
@@ -130,7 +130,7 @@ def import_job_get_for_user(*, id: int, user: Any) -> ImportJob:
         job = ImportJob.objects.select_related("created_by").defer("content").get(pk=id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Upload %(id)s does not exist.") % {"id": id}) from None
-    if not getattr(user, "is_authenticated", False) or (job.created_by_id != user.pk and not is_coordinator(user)):
+    if not permissions.can_see_import_job(user, job):
         raise PermissionDenied(_("You cannot see this upload: it belongs to another user."))
     return job
 
@@ -206,13 +206,8 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
     if parsed.errors:
         # Cell errors found while reading: still let the write path check the other cells (permissions,
         # bounds, locked periods) so that the user gets every problem in one go.
-        errors = list(parsed.errors)
-        if parsed.items:
-            try:
-                datavalues_apply(actor=job.created_by, items=parsed.items, source=SOURCE, dry_run=True)
-            except ValidationFailed as exc:
-                errors += _errors_of(exc)
-        _finish_invalid(job, summary, errors, parsed)
+        listed, total = datavalues_problems(actor=job.created_by, items=parsed.items, problems=[], source=SOURCE)
+        _finish_invalid(job, summary, list(parsed.errors) + _errors_listed(listed, total), parsed)
         return
 
     if not job.dry_run:
@@ -256,15 +251,21 @@ def _counts(result: ApplyResult) -> dict[str, int]:
 
 def _errors_of(exc: ValidationFailed) -> list[dict[str, Any]]:
     details = exc.details if isinstance(exc.details, dict) else {}
-    errors = [dict(e) for e in details.get("errors") or []]
+    errors = list(details.get("errors") or [])
     if not errors:
         return [{"ref": "", "sheet": "", "cell": "", "field": "file", "code": exc.code, "message": exc.message}]
+    return _errors_listed(errors, int(details.get("error_count") or len(errors)))
+
+
+def _errors_listed(listed: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
+    """The write path's errors with their sheet and cell, and a last line for those not listed."""
+    errors = [dict(e) for e in listed]
     for e in errors:
         e.setdefault("sheet", "")
         e.setdefault("cell", "")
         split = xlsx.error_dict(ref=e.get("ref") or "", code=e.get("code", ""), message="")
         e["sheet"], e["cell"] = split["sheet"], split["cell"]
-    missing = int(details.get("error_count") or len(errors)) - len(errors)
+    missing = total - len(errors)
     if missing > 0:
         errors.append({"ref": "", "sheet": "", "cell": "", "field": "file", "code": "more_errors", "count": missing,
                        "message": _("… and %(count)s more error(s) not listed.") % {"count": missing}})

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -126,3 +127,16 @@ def cutoff_date(spec: PeriodSpec, cutoff_day: int) -> dt.date:
     if cutoff_day <= 0:
         return spec.end
     return dt.date(spec.end.year, spec.end.month, min(cutoff_day, spec.end.day))
+
+
+def period_type_check(*, dataset: Any, spec: PeriodSpec) -> PeriodSpec:
+    """`spec` if `dataset` is reported for periods of its type; ValidationFailed `wrong_period_type` otherwise.
+    The one check of a data set's period type, for every page, endpoint, service and template."""
+    if spec.period_type != dataset.period_type:
+        raise ValidationFailed(
+            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
+            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
+            {"dataset": dataset.code, "period": spec.code, "period_type": dataset.period_type},
+            code="wrong_period_type",
+        )
+    return spec

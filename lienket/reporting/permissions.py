@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -14,7 +15,7 @@ from lienket.users.models import Role
 from lienket.users.permissions import has_role, is_admin, is_coordinator
 
 from .models import Submission, SubmissionStatus
-from .workflow import EDITABLE_STATES
+from .workflow import EDITABLE_STATES, TRANSITIONS
 
 
 def today() -> dt.date:
@@ -96,8 +97,78 @@ def can_transition(user: Any, submission: Submission, action: str) -> bool:
     return transition_refusal(user, submission, action) is None
 
 
+def transition_refusal_in_any_source(user: Any, submission: Submission, action: str) -> str | None:
+    """Like `transition_refusal`, but None when `user` would have had the right to `action` in some state the
+    action applies to. Who may fire some actions depends on the state (a director returns a submitted report,
+    the coordinator an approved one), so someone acting on a stale page gets a conflict, not a 403."""
+    refusal = transition_refusal(user, submission, action)
+    if refusal is None or action not in TRANSITIONS:
+        return refusal
+    for status in TRANSITIONS[action].sources:
+        seen = copy.copy(submission)
+        seen.status = status
+        if transition_refusal(user, seen, action) is None:
+            return None
+    return refusal
+
+
+def allowed_actions(user: Any, submission: Submission, *, on: dt.date | None = None) -> list[str]:
+    """The workflow actions `user` may fire on `submission` now, in workflow order — the buttons of the HTML
+    page and the API's `allowed_actions` alike. A report still open for changes (draft or returned before its
+    edit deadline) has nothing to reopen."""
+    day = on or today()
+    out = []
+    for action, transition in TRANSITIONS.items():
+        if submission.status not in transition.sources or transition_refusal(user, submission, action):
+            continue
+        if action == "reopen" and submission.status in EDITABLE_STATES and day <= submission.edit_deadline:
+            continue
+        out.append(action)
+    return out
+
+
 def can_set_target(user: Any, unit: Any) -> bool:
     return is_coordinator(user) or is_province_user_of(user, unit)
+
+
+def new_entry_refusal(user: Any, *, unit: Any, dataset: Any, spec: Any, on: dt.date | None = None) -> str | None:
+    """Why `user` may not enter values for `unit` in a report that does not exist yet, or None (a report that
+    exists is `edit_refusal`'s business)."""
+    if not is_province_user_of(user, unit):
+        return _("Only officers and the director of %(unit)s can enter its data.") % {"unit": unit.name}
+    deadline = dataset.edit_deadline(spec)
+    if (on or today()) > deadline:
+        return _("The period closed for changes on %(date)s. Ask the Ministry coordinator to reopen it.") % {
+            "date": deadline.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+# --- Excel templates and uploads --------------------------------------------------------------------------
+
+
+def template_download_refusal(user: Any, unit: Any) -> str | None:
+    """Why `user` may not download the Excel template of `unit`, or None."""
+    if is_province_user_of(user, unit) or is_coordinator(user):
+        return None
+    return _("You can download the template of your own province only, not of %(unit)s.") % {"unit": unit.name}
+
+
+def workbook_download_refusal(user: Any) -> str | None:
+    """Why `user` may not download the workbook of every unit (the coordinator's), or None."""
+    if is_coordinator(user):
+        return None
+    return _("Only the Ministry coordinator can download the workbook of all units.")
+
+
+def can_see_import_job(user: Any, job: Any) -> bool:
+    """An upload is seen by its uploader and the Ministry coordinator."""
+    return getattr(user, "is_authenticated", False) and (job.created_by_id == user.pk or is_coordinator(user))
+
+
+def can_apply_import_job(user: Any, job: Any) -> bool:
+    """Only the uploader turns a validated dry run into the real import."""
+    return getattr(user, "is_authenticated", False) and user.pk == job.created_by_id
 
 
 def submission_get_for_user(*, id: int, user: Any) -> Submission:

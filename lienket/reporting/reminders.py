@@ -30,7 +30,7 @@ from lienket.users.models import Membership, Role
 
 from .models import DataSet, Period, ReminderLog, Submission, SubmissionStatus
 from .periods import PeriodSpec, periods_of_type
-from .services import reporting_units
+from .selectors import reporting_units
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ Everything written here is marked as sample: ``Submission.is_sample`` and ``Targ
 value's history row (``DataValueAudit``) has source ``sample`` and the reason "Dữ liệu mẫu / sample", and the
 actor is a hidden, inactive system user whose full name is "Dữ liệu mẫu / sample".
 
-**Who reports what.** The due date decides (see ``services.reporting_units``): months up to June 2025 and the
+**Who reports what.** The due date decides (see ``selectors.reporting_units``): months up to June 2025 and the
 6-month report of 2025 belong to the 28 units as they stood until 30/6/2025; from July 2025 (and the 9-month and
 yearly reports of 2025) the 18 units from 1/7/2025 report, each for its whole territory, months before it existed
 included. The sample therefore generates one latent series per *pre-merger territory* and gives a merged unit the
@@ -66,7 +66,7 @@ from .models import (
     Target,
 )
 from .periods import PeriodSpec, PeriodType, periods_of_type
-from .services import reporting_units
+from .selectors import reporting_units
 from .validation import outlier_findings
 
 SAMPLE_LABEL = "Dữ liệu mẫu / sample"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
+from lienket.regions.keys import unit_key_parse, unit_key_resolve
 from lienket.regions.models import AdminUnit, UnitSuccession
 from lienket.users.permissions import is_coordinator, province_units
 
@@ -30,10 +31,53 @@ from .models import (
     Target,
 )
 from .periods import PeriodSpec, PeriodType, parse_period, periods_of_type
-from .services import reporting_units
 
 ONE_DECIMAL = Decimal("0.1")
 DONE_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED, SubmissionStatus.ACCEPTED})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who reports what
+
+
+def reporting_date(*, dataset: DataSet, period: PeriodSpec | Period) -> dt.date:
+    """The date that decides which units report: the due date (see periods.py)."""
+    return dataset.due_date(period)
+
+
+def reporting_units(*, dataset: DataSet, period: PeriodSpec | Period) -> QuerySet[AdminUnit]:
+    day = reporting_date(dataset=dataset, period=period)
+    members = dataset.reporting_group.memberships.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    ).values("unit_id")
+    return AdminUnit.objects.valid_on(day).filter(pk__in=members).order_by("code")
+
+
+def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) -> AdminUnit:
+    """The unit a code means for this report: `15` for 2024S1 is Yên Bái, for 2025N9 the new Lào Cai.
+    A key such as `15@2025-07-01` names one record explicitly."""
+    code = nfc(code)
+    day = reporting_date(dataset=dataset, period=period)
+    try:
+        unit = unit_key_resolve(code, on=day)
+    except ValidationFailed:
+        unit = None
+    if unit is None:
+        raise NotFound(
+            _("No administrative unit with code “%(code)s” reports on %(date)s.") % {"code": code, "date": day.strftime("%d/%m/%Y")},
+            {"unit": code},
+            code="unknown_unit",
+        )
+    return unit
+
+
+def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
+    """The data set that collects `indicator` for periods of `period_type` (the catalogue allows one)."""
+    return (
+        DataSet.objects.filter(elements__indicator=indicator, period_type=period_type, is_active=True)
+        .order_by("code")
+        .first()
+    )
 
 
 @dataclass
@@ -328,8 +372,10 @@ def completeness_overview(*, on: dt.date | None = None) -> list[CompletenessRepo
 
 def submission_search(
     *, user: Any, dataset: DataSet | None = None, period_code: str = "", unit: str = "", status: str = "",
+    unit_ids: list[int] | None = None,
 ) -> QuerySet[Submission]:
-    """Submissions the user may see, filtered. `unit` is a GSO code (any validity) or a key such as `25@2025-07-01`."""
+    """Submissions the user may see, filtered, newest period first. `unit` is a GSO code (any validity) or a key
+    such as `25@2025-07-01`; `unit_ids` the unit records already looked up (the API's `unit` filter)."""
     qs = permissions.visible_submissions(user, Submission.objects.select_related("dataset", "unit", "period"))
     if dataset is not None:
         qs = qs.filter(dataset=dataset)
@@ -337,17 +383,19 @@ def submission_search(
         qs = qs.filter(period__code=parse_period(period_code).code)
     unit = nfc(unit or "").strip()
     if unit:
-        base, sep, start = unit.partition("@")
-        qs = qs.filter(unit__code=base)
-        if sep:
-            try:
-                qs = qs.filter(unit__valid_from=dt.date.fromisoformat(start))
-            except ValueError:
-                raise ValidationFailed(_("“%(unit)s” is not a unit code or key (e.g. 25 or 25@2025-07-01).") % {"unit": unit},
-                                       {"field": "unit"}, code="invalid_unit") from None
+        try:
+            key = unit_key_parse(unit)
+        except ValidationFailed:
+            raise ValidationFailed(_("“%(unit)s” is not a unit code or key (e.g. 25 or 25@2025-07-01).") % {"unit": unit},
+                                   {"field": "unit"}, code="invalid_unit") from None
+        qs = qs.filter(unit__code=key.code)
+        if key.valid_from is not None:
+            qs = qs.filter(unit__valid_from=key.valid_from)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-period__start", "dataset__code", "unit__code")
+    return qs.order_by("-period__start", "dataset__code", "unit__code", "unit__valid_from", "id")
 
 
 def value_history(*, submission: Submission, indicator: Indicator) -> QuerySet[DataValueAudit]:
@@ -372,13 +420,16 @@ def value_last_change(*, unit: AdminUnit, period: Period, indicator: Indicator, 
 
 
 def values_visible(
-    *, user: Any, units: list[AdminUnit], period_codes: list[str] | None = None, year: int | None = None,
+    *, user: Any, units: list[AdminUnit] | None = None, period_codes: list[str] | None = None, year: int | None = None,
     indicators: list[Indicator] | None = None,
 ) -> QuerySet[DataValue]:
-    """Stored values of `units` that `user` may see: their submission must be visible to the user (own
-    unit, coordinator, or accepted)."""
-    subs = Submission.objects.filter(unit__in=units)
-    values = DataValue.objects.filter(unit__in=units)
+    """Stored values (of `units`, default every unit) that `user` may see: their submission must be visible to
+    the user (own unit, coordinator, or accepted)."""
+    subs = Submission.objects.all()
+    values = DataValue.objects.all()
+    if units is not None:
+        subs = subs.filter(unit__in=units)
+        values = values.filter(unit__in=units)
     if period_codes is not None:
         subs = subs.filter(period__code__in=period_codes)
         values = values.filter(period__code__in=period_codes)
@@ -577,16 +628,10 @@ def target_units(*, user: Any, year: int) -> list[AdminUnit]:
 def unit_by_key(*, key: str, on: dt.date | None = None) -> AdminUnit:
     """The unit a key names: `25@2025-07-01` one record; a plain code `25` the record valid `on` (default
     today) — never the code alone across the 2025 merger. NotFound otherwise."""
-    base, sep, start = nfc(key or "").strip().partition("@")
-    qs = AdminUnit.objects.provinces().filter(code=base)
-    unit: AdminUnit | None
-    if sep:
-        try:
-            unit = qs.filter(valid_from=dt.date.fromisoformat(start)).first()
-        except ValueError:
-            unit = None
-    else:
-        unit = qs.valid_on(on or timezone.localdate()).first()
+    try:
+        unit = unit_key_resolve(nfc(key or "").strip(), on=on or timezone.localdate())
+    except ValidationFailed:
+        unit = None
     if unit is None:
         raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key}, {"unit": key}, code="unknown_unit")
     return unit

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienket.core.audit import audit_log, snapshot
-from lienket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
@@ -30,62 +30,10 @@ from .models import (
     Submission,
     Target,
 )
-from .periods import PeriodSpec, parse_period
-from .workflow import transition_check
-
-STORAGE_PLACES = Decimal("0.000001")
-MAX_ABS_VALUE = Decimal("1e17")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Who reports what
-
-
-def reporting_date(*, dataset: DataSet, period: PeriodSpec | Period) -> dt.date:
-    """The date that decides which units report: the due date (see periods.py)."""
-    return dataset.due_date(period)
-
-
-def reporting_units(*, dataset: DataSet, period: PeriodSpec | Period) -> QuerySet[AdminUnit]:
-    day = reporting_date(dataset=dataset, period=period)
-    members = dataset.reporting_group.memberships.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    ).values("unit_id")
-    return AdminUnit.objects.valid_on(day).filter(pk__in=members).order_by("code")
-
-
-def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) -> AdminUnit:
-    """The unit a code means for this report: `15` for 2024S1 is Yên Bái, for 2025N9 the new Lào Cai.
-    A key such as `15@2025-07-01` names one record explicitly."""
-    code = nfc(code)
-    day = reporting_date(dataset=dataset, period=period)
-    qs = AdminUnit.objects.provinces()
-    if "@" in code:
-        base, _sep, start = code.partition("@")
-        try:
-            start_date = dt.date.fromisoformat(start)
-        except ValueError:
-            start_date = None
-        unit = qs.filter(code=base, valid_from=start_date).first() if start_date else None
-    else:
-        unit = qs.valid_on(day).filter(code=code).first()
-    if unit is None:
-        raise NotFound(
-            _("No administrative unit with code “%(code)s” reports on %(date)s.") % {"code": code, "date": day.strftime("%d/%m/%Y")},
-            {"unit": code},
-            code="unknown_unit",
-        )
-    return unit
-
-
-def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
-    """The data set that collects `indicator` for periods of `period_type` (the catalogue allows one)."""
-    return (
-        DataSet.objects.filter(elements__indicator=indicator, period_type=period_type, is_active=True)
-        .order_by("code")
-        .first()
-    )
-
+from .periods import PeriodSpec, parse_period, period_type_check
+from .selectors import reporting_units, unit_resolve
+from .values import ApplyResult, ValueItem, value_parse
+from .workflow import transition_check, transition_get
 
 # ---------------------------------------------------------------------------------------------------------
 # Submissions
@@ -95,12 +43,7 @@ def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
 def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, actor: Any) -> Submission:
     """The submission for (data set, unit, period), created as a draft the first time its unit opens it."""
     spec = parse_period(period_code)
-    if spec.period_type != dataset.period_type:
-        raise ValidationFailed(
-            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
-            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
-        )
+    period_type_check(dataset=dataset, spec=spec)
     if not reporting_units(dataset=dataset, period=spec).filter(pk=unit.pk).exists():
         raise ValidationFailed(
             _("%(unit)s does not report %(dataset)s for %(period)s (reporting units are those valid on the due date %(date)s).")
@@ -131,23 +74,15 @@ def submission_transition(
     current = (
         Submission.objects.select_for_update(of=("self",)).select_related("dataset", "unit", "period").get(pk=submission.pk)
     )
-    # Permission before the version: someone without the right to the action gets 403, never a 409 that tells
-    # them the report changed. Who may fire some actions depends on the state (a director returns a submitted
-    # report, the coordinator an approved one), so a stale page is still a conflict for someone who had the
-    # right in a state the action applies to.
-    import copy
-
-    from .workflow import TRANSITIONS
-
-    refusal = permissions.transition_refusal(actor, current, action)
+    # An unknown action is bad input (422 `unknown_action`), not a refusal. Then permission before the version:
+    # someone without the right to the action gets 403, never a 409 that tells them the report changed; a stale
+    # page is still a conflict for someone who had the right in a state the action applies to.
+    transition_get(action)
     stale = expected_version is not None and current.version != expected_version
-    if refusal and stale and action in TRANSITIONS:
-        for status in TRANSITIONS[action].sources:
-            seen = copy.copy(current)
-            seen.status = status
-            if permissions.transition_refusal(actor, seen, action) is None:
-                refusal = None
-                break
+    if stale:
+        refusal = permissions.transition_refusal_in_any_source(actor, current, action)
+    else:
+        refusal = permissions.transition_refusal(actor, current, action)
     if refusal:
         raise PermissionDenied(refusal)
     if stale:
@@ -194,107 +129,9 @@ def submission_transition(
 # Data values: one write path for the form, the Excel upload, CSV and the API
 
 
-@dataclass
-class ValueItem:
-    """One value to write. `ref` says where it came from, for error messages (e.g. `Biểu 01!D7`)."""
-
-    unit: AdminUnit | str
-    period: str
-    indicator: str
-    value: Any
-    option: str | None = None
-    is_estimate: bool | None = None
-    comment: str | None = None
-    expected_version: int | None = None
-    ref: str = ""
-
-
-@dataclass
-class ApplyResult:
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    dry_run: bool = False
-    submissions: list[int] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "created": self.created, "changed": self.changed, "unchanged": self.unchanged, "deleted": self.deleted,
-            "dry_run": self.dry_run, "submissions": self.submissions,
-        }
-
-
 def _err(errors: list[dict[str, Any]], item: ValueItem, code: str, message: str, fieldname: str = "value") -> None:
     ref = item.ref or ""
     errors.append({"ref": ref, "field": fieldname, "code": code, "message": f"{ref}: {message}" if ref else message})
-
-
-def value_places(indicator: Indicator) -> Decimal:
-    """The step values of `indicator` are stored in: its stated decimals (at most the storage's six)."""
-    return Decimal(1).scaleb(-min(int(indicator.decimals), 6))
-
-
-def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
-    """Read one raw value for `indicator`; None means "empty" (deletes a stored value). Raises ValueError with a
-    user-facing message. The same rules for every channel (form, Excel, CSV, API) — see docs/reporting.md:
-
-    * per cent: `112,5%` (or `112.5 %`) means 112.5 for an indicator kept in per cent (`Indicator.in_percent`:
-      percentages and indices); for any other indicator the sign is ambiguous and refused;
-    * precision: the number is rounded half-up to the indicator's decimals, so what is stored is what every
-      screen, export and the Excel template show (a formula's 2438.063636 is stored as 2438.1); a whole-number
-      indicator refuses a fraction instead (rounding 3,5 markets would invent a count).
-    """
-    from lienket.core.formats import parse_number
-
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
-    if isinstance(raw, str) and raw.strip().endswith("%"):
-        if not indicator.in_percent:
-            raise ValueError(
-                _("“%(value)s”: %(indicator)s is measured in %(uom)s, not in per cent; enter the number without “%%”")
-                % {"value": raw.strip()[:50], "indicator": indicator.code, "uom": indicator.uom(_lang())}
-            )
-        raw = raw.strip()[:-1].rstrip()
-        if not raw:
-            raise ValueError(_("“%(value)s” is not a number") % {"value": "%"})
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):  # NaN / infinity
-            raise ValueError(_("“%(value)s” is not a number") % {"value": raw})
-        number = Decimal(repr(raw))
-    elif isinstance(raw, int):
-        number = Decimal(raw)
-    elif isinstance(raw, Decimal):
-        number = raw
-    else:
-        try:
-            number = parse_number(str(raw))
-        except (ValidationFailed, ArithmeticError):
-            raise ValueError(_("“%(value)s” is not a number") % {"value": str(raw)[:50]}) from None
-    try:
-        if not number.is_finite():
-            raise ValueError(_("“%(value)s” is not a number") % {"value": str(raw)[:50]})
-        if abs(number) >= MAX_ABS_VALUE:
-            raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]})
-        integral = number == number.to_integral_value()
-    except ArithmeticError:  # exponents beyond the decimal context, e.g. 1E+999999999
-        raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]}) from None
-    if indicator.value_type == Indicator.ValueType.INTEGER and not integral:
-        raise ValueError(_("“%(value)s” must be a whole number") % {"value": raw})
-    number = number.quantize(value_places(indicator), rounding=ROUND_HALF_UP)
-    if indicator.min_value is not None and number < indicator.min_value:
-        raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": raw, "min": indicator.min_value.normalize()})
-    if indicator.max_value is not None and number > indicator.max_value:
-        raise ValueError(_("%(value)s is above the maximum %(max)s") % {"value": raw, "max": indicator.max_value.normalize()})
-    quantized = number.quantize(STORAGE_PLACES)
-    return quantized
-
-
-def _lang() -> str:
-    return (translation.get_language() or "vi").split("-")[0]
 
 
 def _dataset_map() -> dict[tuple[int, str], DataSet]:
@@ -495,16 +332,7 @@ def datavalues_apply(
             if sub is not None:
                 refusal_cache[skey] = permissions.edit_refusal(actor, sub)
             else:
-                if unit.pk not in is_province_cache:
-                    is_province_cache[unit.pk] = permissions.is_province_user_of(actor, unit)
-                if not is_province_cache[unit.pk]:
-                    refusal_cache[skey] = _("Only officers and the director of %(unit)s can enter its data.") % {"unit": unit.name}
-                elif permissions.today() > dataset.edit_deadline(spec):
-                    refusal_cache[skey] = _("The period closed for changes on %(date)s. Ask the Ministry coordinator to reopen it.") % {
-                        "date": dataset.edit_deadline(spec).strftime("%d/%m/%Y")
-                    }
-                else:
-                    refusal_cache[skey] = None
+                refusal_cache[skey] = permissions.new_entry_refusal(actor, unit=unit, dataset=dataset, spec=spec)
         refusal = refusal_cache[skey]
         if refusal:
             if unit.pk not in is_province_cache:
@@ -709,6 +537,24 @@ def datavalues_apply(
     return result
 
 
+def datavalues_problems(
+    *, actor: Any, items: list[ValueItem], problems: list[dict[str, Any]], source: str, reason: str = "",
+) -> tuple[list[dict[str, Any]], int]:
+    """A reader (CSV, JSON, an Excel file) found `problems`; check the values it could read too, as a dry run
+    (nothing is written), so that one answer lists every problem. Returns (problems listed, their total count:
+    the write path lists at most 1000)."""
+    listed, total = list(problems), len(problems)
+    if items:
+        try:
+            datavalues_apply(actor=actor, items=items, source=source, dry_run=True, reason=reason)
+        except (ValidationFailed, Conflict) as exc:
+            if exc.code not in {"invalid_values", "version_conflict"} or not isinstance(exc.details, dict):
+                raise
+            listed += list(exc.details["errors"])
+            total += int(exc.details["error_count"])
+    return listed, total
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Plan targets
 
@@ -748,3 +594,47 @@ def target_set(
         return current
     audit_log(actor=actor, action="target.set", obj=current, before=before, after=snapshot(current))
     return current
+
+
+@dataclass
+class TargetItem:
+    """One target of a page of targets: `key` names its row for error messages."""
+
+    indicator: Indicator
+    value: Any
+    option: DisaggregationOption | None = None
+    key: str = ""
+
+
+@transaction.atomic
+def targets_set(*, actor: Any, unit: AdminUnit, year: int, items: list[TargetItem], source: str = "") -> int:
+    """Set several targets of one unit and year, all or nothing; returns how many changed. A value equal to the
+    stored one is left alone (its source included). If any target cannot be set nothing is saved and
+    ValidationFailed `invalid_targets` lists the message per row key (`details["errors"]`)."""
+    if not permissions.can_set_target(actor, unit):
+        raise PermissionDenied(_("Only %(unit)s's officers and director or the Ministry coordinator can set its targets.") % {"unit": unit.name})
+    errors: dict[str, str] = {}
+    changed = 0
+    for item in items:
+        current = (
+            Target.objects.filter(indicator=item.indicator, unit=unit, year=year, option=item.option)
+            .values_list("value", flat=True).first()
+        )
+        try:
+            if value_parse(item.value, item.indicator) == current:
+                continue
+        except ValueError:
+            pass  # target_set says why
+        try:
+            target_set(actor=actor, indicator=item.indicator, unit=unit, year=year, value=item.value, option=item.option,
+                       source=source)
+        except ApplicationError as exc:
+            errors[item.key] = exc.message
+            continue
+        changed += 1
+    if errors:
+        raise ValidationFailed(
+            _("%(count)s target(s) could not be saved; nothing was saved.") % {"count": len(errors)},
+            {"errors": errors}, code="invalid_targets",
+        )
+    return changed

@@ -13,13 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.formats import format_number
 from lienket.core.text import nfc
+from lienket.regions.keys import unit_key_parse
 from lienket.regions.models import AdminUnit
 from lienket.users.permissions import is_coordinator, province_units
 
@@ -44,7 +43,7 @@ from .forms import (
     targets_posted,
 )
 from .models import Indicator, Submission, SubmissionStatus
-from .periods import PeriodSpec, parse_period, periods_of_type
+from .periods import PeriodSpec, parse_period, period_type_check, periods_of_type
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 50
@@ -109,19 +108,12 @@ def _period_param(code: str) -> PeriodSpec:
 
 
 def _unit_key_check(key: str) -> None:
-    """services.unit_resolve looks a `code@date` key up as a date; reject a malformed date here (404)."""
-    base, sep, start = (key or "").partition("@")
-    if not base or (sep and not _is_iso_date(start)):
-        raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key[:40]}, {"unit": key[:40]},
-                       code="unknown_unit")
-
-
-def _is_iso_date(text: str) -> bool:
+    """selectors.unit_resolve looks a `code@date` key up as a date; reject a malformed date here (404)."""
     try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+        unit_key_parse(key or "")
+    except ValidationFailed:
+        raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key[:40]}, {"unit": key[:40]},
+                       code="unknown_unit") from None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -203,7 +195,7 @@ def entry_open(request: HttpRequest, dataset_code: str, unit_key: str, period: s
     dataset = selectors.dataset_get(code=dataset_code)
     spec = _period_param(period)
     _unit_key_check(unit_key)
-    unit = services.unit_resolve(code=unit_key, dataset=dataset, period=spec)
+    unit = selectors.unit_resolve(code=unit_key, dataset=dataset, period=spec)
     submission = services.submission_open(dataset=dataset, unit=unit, period_code=spec.code, actor=request.user)
     return redirect("reporting:submission_detail", pk=submission.pk)
 
@@ -214,15 +206,10 @@ def entry_open(request: HttpRequest, dataset_code: str, unit_key: str, period: s
 
 def _actions(user: Any, submission: Submission) -> list[dict[str, Any]]:
     """The workflow buttons this user may press now."""
-    out = []
-    for code, transition in TRANSITIONS.items():
-        if submission.status not in transition.sources or permissions.transition_refusal(user, submission, code):
-            continue
-        if code == "reopen" and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) \
-                and timezone.localdate() <= submission.edit_deadline:
-            continue  # still open for changes: nothing to reopen
-        out.append({"code": code, "label": transition.label, "needs_reason": transition.needs_reason})
-    return out
+    return [
+        {"code": code, "label": TRANSITIONS[code].label, "needs_reason": TRANSITIONS[code].needs_reason}
+        for code in permissions.allowed_actions(user, submission)
+    ]
 
 
 def _detail_context(request: HttpRequest, submission: Submission, form: entry.EntryForm, **extra: Any) -> dict[str, Any]:
@@ -486,12 +473,7 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
     timeliness. Links lead to the user's own unit (everything for the coordinator)."""
     dataset = selectors.dataset_get(code=dataset_code)
     spec = _period_param(period)
-    if spec.period_type != dataset.period_type:
-        raise ValidationFailed(
-            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
-            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
-        )
+    period_type_check(dataset=dataset, spec=spec)
     user = request.user
     today = timezone.localdate()
     report = selectors.completeness(dataset=dataset, period_code=spec.code, on=today)
@@ -526,14 +508,6 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
         "next_label": specs[index + 1].label(_lang()),
     }
     return _render(request, "reporting/completeness.html", context)
-
-
-def _same_number(raw: str, current: Decimal | None, indicator: Indicator) -> bool:
-    """Is what was typed the number already stored? (Then the target is left alone, source included.)"""
-    try:
-        return services.value_parse(raw, indicator) == current
-    except ValueError:
-        return False
 
 
 @login_required
@@ -571,27 +545,20 @@ def targets(request: HttpRequest) -> HttpResponse:
         raise ValidationFailed(_("Choose a unit first."), code="unit_required")
     posted = targets_posted(request.POST, [r.key for r in rows])
     source = nfc(request.POST.get("source", "")).strip()[:300]
-    errors: dict[str, str] = {}
-    changed = 0
-    with transaction.atomic():  # several service calls, one outcome: all targets saved or none
-        for row in rows:
-            raw = posted.get(row.key)
-            if raw is None or _same_number(raw, row.target_value, row.indicator):
-                continue
-            try:
-                services.target_set(actor=user, indicator=row.indicator, unit=unit, year=year, value=raw,
-                                    option=row.option, source=source)
-            except ApplicationError as exc:
-                errors[row.key] = exc.message
-                continue
-            changed += 1
-        if errors:
-            transaction.set_rollback(True)
-    if errors:
+    items = [
+        services.TargetItem(indicator=row.indicator, value=posted[row.key], option=row.option, key=row.key)
+        for row in rows if row.key in posted
+    ]
+    try:
+        changed = services.targets_set(actor=user, unit=unit, year=year, items=items, source=source)
+    except ValidationFailed as exc:
+        if exc.code != "invalid_targets":
+            raise
+        errors: dict[str, str] = exc.details["errors"]
         for row in rows:
             row.raw = posted.get(row.key, row.raw)
             row.error = errors.get(row.key, "")
-        context.update(source=source, error=_("%(count)s target(s) could not be saved; nothing was saved.") % {"count": len(errors)})
+        context.update(source=source, error=exc.message)
         return _render(request, "reporting/targets.html", context, 422)
     messages.success(request, _("Targets saved: %(count)s changed.") % {"count": changed})
     return redirect(f"{reverse('reporting:targets')}?unit={unit.key}&year={year}")

@@ -17,13 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienket.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from lienket.regions.models import AdminUnit
-from lienket.users.permissions import is_coordinator, province_units
+from lienket.users.permissions import province_units
 
-from . import imports, xlsx
+from . import imports, permissions, xlsx
 from .models import DataSet, ImportJob
-from .periods import PeriodSpec, parse_period
-from .permissions import is_province_user_of
-from .services import reporting_units, unit_resolve
+from .periods import PeriodSpec, parse_period, period_type_check
+from .selectors import reporting_units, unit_resolve
 
 
 def _status(exc: ApplicationError) -> int:
@@ -50,12 +49,7 @@ def _dataset_and_period(request: HttpRequest) -> tuple[DataSet, PeriodSpec]:
     if not raw:
         raise ValidationFailed(_("Choose a period (parameter “period”, e.g. 202603)."), code="missing_period")
     spec = parse_period(raw)
-    if spec.period_type != dataset.period_type:
-        raise ValidationFailed(
-            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
-            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
-        )
+    period_type_check(dataset=dataset, spec=spec)
     return dataset, spec
 
 
@@ -91,9 +85,9 @@ def template_download(request: HttpRequest) -> HttpResponse:
             if unit is None:
                 raise ValidationFailed(_("Choose a unit (parameter “unit”): you do not report %(dataset)s for %(period)s.")
                                        % {"dataset": dataset.code, "period": spec.label()}, code="missing_unit")
-        if not (is_province_user_of(request.user, unit) or is_coordinator(request.user)):
-            raise PermissionDenied(_("You can download the template of your own province only, not of %(unit)s.")
-                                   % {"unit": unit.name})
+        refusal = permissions.template_download_refusal(request.user, unit)
+        if refusal:
+            raise PermissionDenied(refusal)
         if not members.filter(pk=unit.pk).exists():
             raise ValidationFailed(_("%(unit)s does not report %(dataset)s for %(period)s.")
                                    % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, code="not_a_reporting_unit")
@@ -110,8 +104,9 @@ def workbook_download(request: HttpRequest) -> HttpResponse:
     """`/reporting/workbook.xlsx?dataset=&period=`: every reporting unit of the period, a sheet each
     (for the Ministry coordinator)."""
     try:
-        if not is_coordinator(request.user):
-            raise PermissionDenied(_("Only the Ministry coordinator can download the workbook of all units."))
+        refusal = permissions.workbook_download_refusal(request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
         dataset, spec = _dataset_and_period(request)
         units = list(reporting_units(dataset=dataset, period=spec))
         if not units:
@@ -186,7 +181,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": summary.get("items") or [],
         "items_total": sum(int(summary.get(k) or 0) for k in ("created", "changed", "unchanged", "deleted")),
         "options": summary.get("options") or {},
-        "can_apply": job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
+        "can_apply": job.status == ImportJob.Status.VALIDATED and permissions.can_apply_import_job(request.user, job),
         "has_changes": any(summary.get(k) for k in ("created", "changed", "deleted")),
     }
     template = "reporting/import_job.html" if request.headers.get("HX-Request") == "true" else "reporting/import_detail.html"

@@ -7,7 +7,7 @@ one row per indicator × disaggregation option, locked labels, data validation) 
 with an HMAC of settings.SECRET_KEY, so a hand-edited mapping is detected instead of writing numbers to the
 wrong unit or indicator; the visible code column is checked against it, so moved rows are detected too.
 
-Reading produces `services.ValueItem`s whose `ref` is the cell (`Biểu 01 - Hà Nội!F7`); writing them is
+Reading produces `values.ValueItem`s whose `ref` is the cell (`Biểu 01 - Hà Nội!F7`); writing them is
 left to `services.datavalues_apply`, the single write path. Cell rules, also printed in the template:
 
 * a number (or a numeric text in Vietnamese format, `1.234,5`) sets the value, rounded half-up to the indicator's
@@ -54,11 +54,12 @@ from lienket.core import xlsx_safe
 from lienket.core.errors import ValidationFailed
 from lienket.core.formats import format_number, parse_number
 from lienket.core.text import nfc
+from lienket.regions.keys import unit_key_parse
 from lienket.regions.models import AdminUnit
 
 from .models import DataSet, DataSetElement, DataValue, DisaggregationOption, Indicator, Target
-from .periods import PeriodSpec, parse_period
-from .services import ValueItem
+from .periods import PeriodSpec, parse_period, period_type_check
+from .values import ValueItem
 
 FORMAT_VERSION = 1
 MAPPING_SHEET = "_lienket"
@@ -314,12 +315,7 @@ def template_build(*, dataset: DataSet, units: list[AdminUnit], period_code: str
     """A ready-to-fill workbook for `dataset` and `period_code`: one sheet per unit, existing values filled in.
     Permission to download is the caller's business (views check it); uploading is checked on the way in."""
     spec = parse_period(period_code)
-    if spec.period_type != dataset.period_type:
-        raise ValidationFailed(
-            _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
-            % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
-        )
+    period_type_check(dataset=dataset, spec=spec)
     if not units:
         raise ValidationFailed(_("No reporting unit was given for the template."), code="no_units")
     with translation.override(lang):
@@ -963,7 +959,7 @@ def _parse_value(raw: Any) -> tuple[str, Decimal | str | None, str]:
 
     "percent" is a number from a percent-formatted cell: the fraction the cell holds (1.125 for 112,5 %); what it
     means depends on the indicator (`_read_sheets`). A text such as "112,5%" comes back as the text: the write
-    path reads the sign per indicator (services.value_parse)."""
+    path reads the sign per indicator (values.value_parse)."""
     if raw is None:
         return "empty", None, ""
     if isinstance(raw, bool):
@@ -1071,10 +1067,9 @@ def _resolve(result: ParsedWorkbook, mapping: Mapping, *, expected_dataset: str 
     keys = {k for _t, k in mapping.sheets}
     q = Q(pk__in=[])
     for key in keys:
-        code, _sep, start = key.partition("@")
         try:
-            q |= Q(code=code, valid_from=dt.date.fromisoformat(start)) if start else Q(code=code, valid_from__isnull=True)
-        except ValueError:
+            q |= unit_key_parse(key).record_q()
+        except ValidationFailed:
             continue
     units = {u.key: u for u in AdminUnit.objects.filter(q)}
     for title, key in mapping.sheets:

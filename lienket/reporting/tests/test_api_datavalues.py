@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from lienket.reporting.models import DataValue, DataValueAudit, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_transition
 from lienket.reporting.tests.factories import user
+from lienket.reporting.values import ValueItem
 from lienket.users.models import Role
 
 from .test_api_support import ApiClient, anonymous, as_session, as_token, csv_text, db_state, value_row

@@ -6,7 +6,8 @@ import pytest
 from django.db.models import F
 
 from lienket.reporting.models import Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_transition
+from lienket.reporting.values import ValueItem
 
 from .test_api_support import as_token, db_state, value_row
 

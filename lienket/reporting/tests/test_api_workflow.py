@@ -6,7 +6,8 @@ import pytest
 
 from lienket.core.models import AuditEntry
 from lienket.reporting.models import DataValue, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem
 
 from .test_api_support import anonymous, as_session, as_token, db_state, value_row
 

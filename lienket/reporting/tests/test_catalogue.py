@@ -20,7 +20,7 @@ from lienket.reporting.models import (
     ValidationRule,
 )
 from lienket.reporting.periods import parse_period
-from lienket.reporting.services import reporting_units
+from lienket.reporting.selectors import reporting_units
 from lienket.reporting.validation import expression_check, expression_codes
 
 

@@ -20,7 +20,8 @@ from lienket.reporting.models import (
     Target,
     ValidationRule,
 )
-from lienket.reporting.services import ValueItem, datavalues_apply
+from lienket.reporting.services import datavalues_apply
+from lienket.reporting.values import ValueItem
 from lienket.users.models import Role
 
 from .factories import user

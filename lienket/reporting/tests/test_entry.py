@@ -12,7 +12,8 @@ import pytest
 from lienket.regions.models import UnitSuccession
 from lienket.reporting.entry import entry_form, entry_rows, input_number
 from lienket.reporting.models import Submission, Target
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem
 from lienket.users.models import Role
 
 from . import factories

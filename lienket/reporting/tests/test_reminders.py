@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 
 from lienket.reporting.models import ReminderLog, Submission
 from lienket.reporting.reminders import reminders_due, reminders_send, reminders_send_task
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_transition
+from lienket.reporting.values import ValueItem
 
 # BC-THANG of the test world: cut-off on the 14th + 6 days → March 2026 is due on 20/03/2026.
 THREE_DAYS_BEFORE = dt.date(2026, 3, 17)

@@ -7,7 +7,8 @@ import pytest
 from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lienket.core.models import AuditEntry
 from lienket.reporting.models import DataValue, DataValueAudit, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem
 
 
 def test_officer_saves_values_and_a_second_save_changes_nothing(w):

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from lienket.core.errors import ValidationFailed
 from lienket.reporting.models import DataSetElement, Indicator, Submission, ValidationRule
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
 from lienket.reporting.validation import (
     ExpressionError,
     evaluate,
@@ -20,6 +20,7 @@ from lienket.reporting.validation import (
     validate_submission,
     validate_values,
 )
+from lienket.reporting.values import ValueItem
 
 D = Decimal
 

@@ -28,7 +28,8 @@ from lienket.reporting.models import (
     Indicator,
     Submission,
 )
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition, value_parse
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem, value_parse
 
 from .test_api_support import as_token
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from lienket.reporting.models import Submission, Target
 from lienket.reporting.periods import month
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem
 
 from . import test_views_support as support
 from .test_views_support import db_state

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from lienket.reporting.models import DataValue, DataValueAudit, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_open, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
+from lienket.reporting.values import ValueItem
 
 from . import test_views_support as support
 from .test_views_support import db_state, htmx

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from lienket.core.models import AuditEntry
 from lienket.reporting.models import DataValue, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_transition
+from lienket.reporting.values import ValueItem
 
 from . import test_views_support as support
 from .test_views_support import db_state

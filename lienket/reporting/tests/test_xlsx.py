@@ -17,7 +17,8 @@ from lienket.core.models import AuditEntry
 from lienket.reporting import xlsx
 from lienket.reporting.imports import import_job_apply, import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DataValueAudit, ImportJob, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply, submission_transition
+from lienket.reporting.services import datavalues_apply, submission_transition
+from lienket.reporting.values import ValueItem
 
 PERIOD = "202603"
 PO_FILE = Path(__file__).resolve().parents[1] / "locale_vi_xlsx.po.txt"

@@ -22,7 +22,8 @@ from lienket.core.models import AuditEntry
 from lienket.reporting import csvio, xlsx
 from lienket.reporting.imports import import_job_apply, import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DisaggregationOption, ImportJob
-from lienket.reporting.services import ValueItem, datavalues_apply
+from lienket.reporting.services import datavalues_apply
+from lienket.reporting.values import ValueItem
 
 from .test_xlsx import PERIOD, build, db_dump, fill, upload
 
