@@ -5,12 +5,12 @@
 Builds its own world in a throw-away database (a temporary SQLite file, or `test_<name>` on the server of
 DATABASE_URL, created and dropped here): `--units` provinces in one reporting group, a monthly data set with
 enough indicators × 4 disaggregation options to give `--values` value cells, and one officer holding the
-province role for every unit. The workbook comes from `xlsx.template_build` with every value cell filled
+province role for every unit. The workbook comes from `template.template_build` with every value cell filled
 (values are created in a transaction that is rolled back, so the template pre-fills them and the database
 is empty again for the import). Then it measures, in the same run:
 
   bare  openpyxl, read_only + data_only, iterating every cell of every sheet (the floor for any reader)
-  ours  xlsx.workbook_parse + services.datavalues_apply (writing everything: values, history, submissions)
+  ours  excel.reader.workbook_parse + services.datavalues_apply (writing everything: values, history, submissions)
   again the same file once more (everything unchanged, nothing written)
 
 and prints values/s and each figure as a ratio to the bare read. Goals (issue): ≥ 10 000 values/s and
@@ -90,7 +90,7 @@ def _filled_workbook(world: dict[str, Any]) -> tuple[bytes, int]:
     transaction is rolled back."""
     from django.db import transaction
 
-    from lienket.reporting import xlsx
+    from lienket.reporting.excel import template
     from lienket.reporting.models import DataValue, DisaggregationOption, Period, Submission
 
     dataset, units, inds = world["dataset"], world["units"], world["indicators"]
@@ -107,7 +107,7 @@ def _filled_workbook(world: dict[str, Any]) -> tuple[bytes, int]:
                     values.append(DataValue(submission=sub, unit=sub.unit, period=period, indicator=ind, option=opt,
                                             value=Decimal(n % 100_000) + Decimal(n % 97) / 100))
         DataValue.objects.bulk_create(values, batch_size=5000)
-        data = xlsx.template_build(dataset=dataset, units=units, period_code=PERIOD)
+        data = template.template_build(dataset=dataset, units=units, period_code=PERIOD)
         transaction.set_rollback(True)
     return data, len(values)
 
@@ -126,12 +126,12 @@ def _bare_read(data: bytes) -> int:
 
 
 def _import(data: bytes, user: Any) -> tuple[float, float, Any, int, float]:
-    from lienket.reporting import xlsx
+    from lienket.reporting.excel import reader as excel_reader
     from lienket.reporting.services import datavalues_apply
 
     c0 = time.process_time()
     t0 = time.perf_counter()
-    parsed = xlsx.workbook_parse(data=data, filename="bench.xlsx")
+    parsed = excel_reader.workbook_parse(data=data, filename="bench.xlsx")
     t1 = time.perf_counter()
     if parsed.errors:
         raise SystemExit(f"parse errors: {parsed.errors[:3]}")

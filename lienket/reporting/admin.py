@@ -41,7 +41,7 @@ from .models import (
     Target,
     ValidationRule,
 )
-from .validation import expression_check, expression_codes
+from .validation.expressions import expression_check, expression_codes
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,9 +1,12 @@
 """/api/v1/ — reporting: the indicator catalogue, data sets, data values (JSON and CSV), the submission
 workflow and completeness.
 
-Thin on purpose: reads go through permissions.visible_submissions / submission_get_for_user, writes through
+Thin on purpose: reads go through selectors (submission_search, values_visible) and submission_get_for_user, writes through
 services.datavalues_apply / submission_open / submission_transition — the code paths of the HTML forms — so
 a token can do exactly what its user could do in the browser, no more.
+
+Over 500 lines on purpose: one router whose endpoints carry their OpenAPI descriptions (most of the length);
+the endpoints themselves are a few lines each.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from lienket.core.text import nfc
 from lienket.regions.keys import unit_key_parse, unit_key_problem
 from lienket.regions.models import AdminUnit
 
-from . import csvio, permissions, selectors, services
+from . import csv, permissions, selectors, services
 from .models import (
     DataSet,
     DataSetElement,
@@ -127,7 +130,7 @@ def _indicator_qs() -> QuerySet[Indicator]:
 
 
 def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else csvio.decimal_text(value)
+    return None if value is None else csv.decimal_text(value)
 
 
 def _indicator_out(ind: Indicator) -> dict[str, Any]:
@@ -140,7 +143,7 @@ def _indicator_out(ind: Indicator) -> dict[str, Any]:
         "weight_indicator": ind.weight_indicator.code if ind.weight_indicator else None,
         "numerator": ind.numerator.code if ind.numerator else None,
         "denominator": ind.denominator.code if ind.denominator else None,
-        "ratio_factor": csvio.decimal_text(ind.ratio_factor),
+        "ratio_factor": csv.decimal_text(ind.ratio_factor),
         "time_aggregation": ind.time_aggregation, "cumulative_ytd": ind.cumulative_ytd,
         "disaggregation": {
             "code": disagg.code, "name": disagg.name, "name_en": disagg.name_en,
@@ -253,7 +256,7 @@ def _value_out(dv: DataValue) -> dict[str, Any]:
     return {
         "unit": dv.unit.code, "unit_key": dv.unit.key, "unit_name": dv.unit.name, "period": dv.period.code,
         "indicator": dv.indicator.code, "option": dv.option.code if dv.option else None,
-        "value": csvio.decimal_text(dv.value), "is_estimate": dv.is_estimate, "comment": dv.comment,
+        "value": csv.decimal_text(dv.value), "is_estimate": dv.is_estimate, "comment": dv.comment,
         "status": dv.submission.status, "submission_id": dv.submission_id, "version": dv.version, "updated_at": dv.updated_at,
     }
 
@@ -284,7 +287,7 @@ def datavalue_list(
     indicator: str | None = None,
     status: str | None = None,
     format: Literal["json", "csv"] = "json",
-    limit: int | None = limit_param(None, csvio.MAX_ROWS, "JSON: default 1000, at most 10000; CSV: default and at most 200000"),
+    limit: int | None = limit_param(None, csv.MAX_ROWS, "JSON: default 1000, at most 10000; CSV: default and at most 200000"),
     offset: int = offset_param(),
 ) -> Any:
     """The values you may see: province users their own unit's values in any state plus other units' accepted
@@ -312,9 +315,9 @@ def datavalue_list(
     qs = qs.order_by(*VALUE_ORDER)
     count = qs.count()
     if format == "csv":
-        page_size = limit or csvio.MAX_ROWS
+        page_size = limit or csv.MAX_ROWS
         rows = (_value_out(dv) for dv in qs[offset : offset + page_size].iterator(chunk_size=2000))
-        response = StreamingHttpResponse(csvio.csv_write(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv.csv_write(rows), content_type="text/csv; charset=utf-8")
         name = "_".join(_safe_name(p) for p in ("datavalues", dataset, period, unit, indicator, status) if p)
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         response["X-Total-Count"] = str(count)
@@ -344,10 +347,10 @@ def _body_read(request: HttpRequest, reason: str) -> tuple[list[ValueItem], str,
             ) from None
         except (ValueError, RecursionError):
             raise ApplicationError("invalid_json", _("The body is not valid JSON."), status=400) from None
-        items, body_reason, problems = csvio.json_read(data)
+        items, body_reason, problems = csv.json_read(data)
         return items, body_reason or reason, problems, "api"
     if ctype in CSV_TYPES:
-        items, problems = csvio.csv_read(csvio.csv_decode(body, request.encoding))
+        items, problems = csv.csv_read(csv.csv_decode(body, request.encoding))
         return items, reason, problems, "csv"
     raise ApplicationError(
         "unsupported_media_type",
@@ -376,7 +379,7 @@ def _apply_out(result: ApplyResult) -> dict[str, Any]:
     items = []
     for item in result.items[:MAX_ITEMS_OUT]:
         value = item.get("value")
-        items.append({**item, "value": csvio.decimal_text(Decimal(value)) if value is not None else None})
+        items.append({**item, "value": csv.decimal_text(Decimal(value)) if value is not None else None})
     return {**result.as_dict(), "items": items}
 
 

@@ -36,7 +36,7 @@ from .models import (
     Indicator,
     ValidationRule,
 )
-from .validation import expression_check
+from .validation.expressions import expression_check
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

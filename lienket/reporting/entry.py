@@ -20,7 +20,7 @@ from lienket.core.formats import format_number
 from . import selectors
 from .models import DataValue, DisaggregationOption, Indicator, Submission, Target
 from .periods import PeriodSpec, periods_of_type
-from .validation import Violation, validate_submission
+from .validation.rules import Violation, validate_submission
 
 
 @dataclass

@@ -3,6 +3,9 @@ data values with value-level history, annual plan targets, validation rules.
 
 Modelled on DHIS2 (data elements, data sets, periods, complete registration + approval that locks data,
 data value audit), with the workflow invariants also enforced by database constraints.
+
+Over 500 lines on purpose: the models of one domain and the constraints that tie them together stay in one
+module (Django's app layout; splitting it would not create migrations but would scatter the invariants).
 """
 
 from __future__ import annotations

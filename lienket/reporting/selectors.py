@@ -1,4 +1,10 @@
-"""Reads of the reporting domain."""
+"""Reads of the reporting domain: who reports what (reporting units, a unit code resolved for a report),
+the catalogue, completeness, submissions and values a user may see, values across periods and the 2025 merger,
+plan targets. Selectors never import services; every read of submissions or values passes
+`permissions.visible_submissions`.
+
+Over 500 lines on purpose: one module per layer is the app template (docs/CONVENTIONS.md); the sections below
+are independent and would move to a `selectors/` package first if the module keeps growing."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Writes of the reporting domain. Every change is permission-checked, validated whole, written atomically
-and audited (AuditEntry for workflow and batches, DataValueAudit for each number)."""
+and audited (AuditEntry for workflow and batches, DataValueAudit for each number).
+
+Over 500 lines on purpose: most of it is the one write path of values (`datavalues_apply` with its bulk insert,
+versioned update and report-locking helpers), which must stay together because they share one locking protocol."""
 
 from __future__ import annotations
 
@@ -94,7 +97,7 @@ def submission_transition(
         )
     transition = transition_check(status=current.status, action=action, reason=reason)
     if action == "submit":
-        from .validation import validate_submission
+        from .validation.rules import validate_submission
 
         report = validate_submission(submission=current)
         if report.blocking:

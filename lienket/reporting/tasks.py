@@ -9,6 +9,6 @@ from django_tasks import task
 @task()
 def run_import_job(job_id: int) -> str:
     """Validate and (unless it is a dry run) write one uploaded workbook; returns the job's final status."""
-    from .imports import import_job_run
+    from .excel.imports import import_job_run
 
     return str(import_job_run(job_id=job_id).status)

@@ -21,7 +21,7 @@ from lienket.reporting.models import (
 )
 from lienket.reporting.periods import parse_period
 from lienket.reporting.selectors import reporting_units
-from lienket.reporting.validation import expression_check, expression_codes
+from lienket.reporting.validation.expressions import expression_check, expression_codes
 
 
 @pytest.fixture

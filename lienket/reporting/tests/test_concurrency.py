@@ -22,7 +22,7 @@ from django.conf import settings as django_settings
 from django.db import connections
 from django.test import Client
 
-from lienket.reporting.imports import import_job_create, import_job_run
+from lienket.reporting.excel.imports import import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DataValueAudit, ImportJob, Submission
 from lienket.reporting.services import submission_open
 from lienket.users.models import Role

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from lienket.core.errors import ValidationFailed
+from lienket.demo.sample import SAMPLE_LABEL, SAMPLE_USERNAME, load_sample_reporting
 from lienket.regions.models import AdminUnit
 from lienket.reporting.catalogue import load_catalogue
 from lienket.reporting.models import DataValue, DataValueAudit, Submission, Target
-from lienket.reporting.sample import SAMPLE_LABEL, SAMPLE_USERNAME, load_sample_reporting
 from lienket.reporting.services import submission_transition
-from lienket.reporting.validation import validate_submission
+from lienket.reporting.validation.rules import validate_submission
 from lienket.users.models import Role, User
 
 from .factories import user

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from lienket.demo.sample import SampleError, load_sample_reporting
 from lienket.regions.models import AdminUnit
 from lienket.reporting.catalogue import load_catalogue
 from lienket.reporting.models import DataSet, DataValue, DataValueAudit, Submission, Target
-from lienket.reporting.sample import SampleError, load_sample_reporting
 from lienket.reporting.services import submission_open
 from lienket.users.models import Role
 

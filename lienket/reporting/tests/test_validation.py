@@ -11,15 +11,14 @@ from django.utils import translation
 from lienket.core.errors import ValidationFailed
 from lienket.reporting.models import DataSetElement, Indicator, Submission, ValidationRule
 from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
-from lienket.reporting.validation import (
+from lienket.reporting.validation.expressions import (
     ExpressionError,
     evaluate,
     expression_check,
     expression_codes,
     parse_expression,
-    validate_submission,
-    validate_values,
 )
+from lienket.reporting.validation.rules import validate_submission, validate_values
 from lienket.reporting.values import ValueItem
 
 D = Decimal

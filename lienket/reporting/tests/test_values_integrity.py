@@ -16,9 +16,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from lienket.core.errors import ValidationFailed
-from lienket.reporting import xlsx
 from lienket.reporting.entry import entry_form
-from lienket.reporting.imports import import_job_create, import_job_run
+from lienket.reporting.excel import reader as excel_reader
+from lienket.reporting.excel import template, workbook
+from lienket.reporting.excel.imports import import_job_create, import_job_run
 from lienket.reporting.models import (
     DataSetElement,
     DataValue,
@@ -51,7 +52,7 @@ def stored(code: str, option: str | None = None) -> Decimal | None:
 
 
 def build(w: Any) -> bytes:
-    return xlsx.template_build(dataset=w.monthly, units=[w.hanoi], period_code=PERIOD, lang="vi")
+    return template.template_build(dataset=w.monthly, units=[w.hanoi], period_code=PERIOD, lang="vi")
 
 
 def fill(data: bytes, cells: dict[str, Any]) -> bytes:
@@ -134,13 +135,13 @@ def required_values(w: Any) -> None:
 
 
 def test_percent_number_formats_are_told_from_literal_percent_signs():
-    assert xlsx.is_percent_format("0%")
-    assert xlsx.is_percent_format("0.0%")
-    assert xlsx.is_percent_format("#,##0.00%;[Red]-#,##0.00%")
-    assert not xlsx.is_percent_format('#,##0.00" %"')  # the template's own format: a literal sign, no ×100
-    assert not xlsx.is_percent_format("0\\%")
-    assert not xlsx.is_percent_format("#,##0.0")
-    assert not xlsx.is_percent_format(None)
+    assert workbook.is_percent_format("0%")
+    assert workbook.is_percent_format("0.0%")
+    assert workbook.is_percent_format("#,##0.00%;[Red]-#,##0.00%")
+    assert not workbook.is_percent_format('#,##0.00" %"')  # the template's own format: a literal sign, no ×100
+    assert not workbook.is_percent_format("0\\%")
+    assert not workbook.is_percent_format("#,##0.0")
+    assert not workbook.is_percent_format(None)
 
 
 @pytest.mark.parametrize("reader", ["fast", "openpyxl"])
@@ -148,7 +149,7 @@ def test_percent_typed_in_the_iip_cell_is_stored_as_112_5_not_1_125(w, reader):
     # Given: the officer types 112,5% in the IIP cell; Excel stores 1.125 and formats the cell as a percentage
     data = fill(build(w), {"F9": (1.125, "0.0%")})
 
-    parsed = xlsx.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
     assert parsed.ok, parsed.errors
     datavalues_apply(actor=w.users["hanoi_officer"], items=parsed.items, source="xlsx")
 
@@ -168,7 +169,7 @@ def test_percent_cell_in_a_row_that_is_not_in_per_cent_is_refused_naming_the_cel
     data = fill(build(w), {"F7": (0.05, "0%"), "F9": 101})
 
     with translation.override("vi"):
-        parsed = xlsx.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
+        parsed = excel_reader.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
 
     assert [e["ref"] for e in parsed.errors] == ["BC-THANG - Hà Nội!F7"]
     assert parsed.errors[0]["code"] == "percent_format"
@@ -202,7 +203,7 @@ def test_the_template_shows_rows_in_per_cent_with_a_literal_sign(w):
     ws = load_workbook(io.BytesIO(build(w))).worksheets[0]
 
     assert ws["F9"].number_format == '#,##0.00" %"'
-    assert not xlsx.is_percent_format(ws["F9"].number_format)
+    assert not workbook.is_percent_format(ws["F9"].number_format)
     assert ws["F7"].number_format == "#,##0.0"
     assert "112,5 %" in ws["A4"].value
 
@@ -386,7 +387,7 @@ def test_a_formula_result_is_rounded_to_the_indicators_decimals(w, reader):
     # Given: retail sales computed by a formula; the sheet shows 2.438,1, the cell caches 2438.063636...
     data = as_formula(fill(build(w), {"F7": 2438.0636363636365}), "F7", "26818.7/11")
 
-    parsed = xlsx.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="bieu-01.xlsx", reader=reader)
     assert parsed.ok, parsed.errors
     datavalues_apply(actor=w.users["hanoi_officer"], items=parsed.items, source="xlsx")
 

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from lienket.core.models import AuditEntry
-from lienket.reporting import xlsx
-from lienket.reporting.imports import import_job_apply, import_job_create, import_job_run
+from lienket.reporting.excel import mapping, template
+from lienket.reporting.excel import reader as excel_reader
+from lienket.reporting.excel.imports import import_job_apply, import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DataValueAudit, ImportJob, Submission
 from lienket.reporting.services import datavalues_apply, submission_transition
 from lienket.reporting.values import ValueItem
@@ -29,7 +30,7 @@ PO_FILE = Path(__file__).resolve().parents[1] / "locale_vi_xlsx.po.txt"
 
 
 def build(w: Any, *units: Any, period: str = PERIOD, dataset: Any = None, lang: str = "vi") -> bytes:
-    return xlsx.template_build(dataset=dataset or w.monthly, units=list(units) or [w.hanoi], period_code=period, lang=lang)
+    return template.template_build(dataset=dataset or w.monthly, units=list(units) or [w.hanoi], period_code=period, lang=lang)
 
 
 def fill(data: bytes, cells: dict[str, Any], sheet: int | str = 0) -> bytes:
@@ -84,7 +85,7 @@ def test_template_has_one_locked_sheet_per_unit_with_headers_validation_and_a_ve
     assert wb.sheetnames == ["BC-THANG - Hà Nội", "_lienket"]
     ws = wb["BC-THANG - Hà Nội"]
     assert wb["_lienket"].sheet_state == "veryHidden"
-    assert [c.value for c in ws[xlsx.HEADER_ROW]][:8] == [
+    assert [c.value for c in ws[mapping.HEADER_ROW]][:8] == [
         "STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Phân tổ", "Giá trị kỳ báo cáo", "Ước tính (x)", "Ghi chú",
     ]
     assert "Hà Nội" in ws["A2"].value
@@ -130,8 +131,8 @@ def test_multi_unit_workbook_has_a_sheet_per_unit_and_maps_each_to_its_unit_key(
 def test_sheet_titles_are_at_most_31_characters_and_unique(w):
     w.monthly.form_number = "Biểu 01/BCT-TTTN [tháng]"
     taken: set[str] = set()
-    first = xlsx.sheet_title(w.monthly, w.phutho_old, taken)
-    second = xlsx.sheet_title(w.monthly, w.phutho, taken)
+    first = template.sheet_title(w.monthly, w.phutho_old, taken)
+    second = template.sheet_title(w.monthly, w.phutho, taken)
 
     assert first == "Biểu 01BCT-TTTN tháng - Phú Thọ"[:31]
     assert len(second) <= 31
@@ -553,7 +554,7 @@ def _rewrite_sheet(data: bytes, transform: Any) -> bytes:
 def test_both_readers_give_the_same_items(w, reader):
     data = fill(build(w, w.hanoi), {"F7": "1.234,5", "G7": "x", "H7": "a & b <c>", "F8": 2, "F9": "-"})
 
-    parsed = xlsx.workbook_parse(data=data, filename="b.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="b.xlsx", reader=reader)
 
     assert parsed.errors == []
     assert [(i.ref, i.indicator, i.value, i.is_estimate, i.comment) for i in parsed.items] == [
@@ -574,7 +575,7 @@ def test_fast_reader_handles_namespace_prefixes_and_cells_without_references(w):
             xml = xml.replace(b"</" + tag + b">", b"</x:" + tag + b">")
         return xml
 
-    parsed = xlsx.workbook_parse(data=_rewrite_sheet(data, prefixed), filename="b.xlsx", reader="fast")
+    parsed = excel_reader.workbook_parse(data=_rewrite_sheet(data, prefixed), filename="b.xlsx", reader="fast")
 
     assert parsed.errors == []
     assert [(i.ref, i.value) for i in parsed.items] == [("BC-THANG - Hà Nội!F7", 5), ("BC-THANG - Hà Nội!F8", 6)]
@@ -584,7 +585,7 @@ def test_xml_the_fast_reader_does_not_handle_falls_back_to_openpyxl(w):
     data = fill(build(w, w.hanoi), {"F7": 5})
     with_comment = _rewrite_sheet(data, lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- made elsewhere -->"))
 
-    parsed = xlsx.workbook_parse(data=with_comment, filename="b.xlsx")
+    parsed = excel_reader.workbook_parse(data=with_comment, filename="b.xlsx")
 
     assert parsed.errors == []
     assert [(i.ref, i.value) for i in parsed.items] == [("BC-THANG - Hà Nội!F7", 5)]
@@ -601,6 +602,6 @@ def test_a_date_in_a_value_cell_is_not_taken_for_a_number(w, reader):
     buf = io.BytesIO()
     wb.save(buf)
 
-    parsed = xlsx.workbook_parse(data=buf.getvalue(), filename="b.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=buf.getvalue(), filename="b.xlsx", reader=reader)
 
     assert [(e["cell"], e["code"]) for e in parsed.errors] == [("F7", "invalid_value")]

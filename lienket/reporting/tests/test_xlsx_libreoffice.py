@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from lienket.reporting import xlsx
+from lienket.reporting.excel import mapping
 from lienket.reporting.models import DataSetElement, DataValue
 
 from .test_xlsx import build, upload
@@ -51,7 +51,7 @@ def _rows_by_code(ws: Any) -> dict[tuple[str, str], int]:
     """(indicator code, breakdown label) → row, read from the template itself rather than assumed."""
     return {
         (str(ws[f"B{r}"].value), str(ws[f"E{r}"].value or "")): r
-        for r in range(xlsx.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"B{r}"].value
+        for r in range(mapping.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"B{r}"].value
     }
 
 
@@ -102,7 +102,7 @@ def test_a_template_saved_by_libreoffice_keeps_text_cells_and_the_hidden_mapping
     wb = load_workbook(io.BytesIO(data))
 
     # LibreOffice has no "very hidden": the mapping comes back merely hidden; its signature still guards it.
-    assert wb[xlsx.MAPPING_SHEET].sheet_state in {"hidden", "veryHidden"}
+    assert wb[mapping.MAPPING_SHEET].sheet_state in {"hidden", "veryHidden"}
     assert wb.worksheets[0]["B7"].value == "RETAIL"
 
 

@@ -19,8 +19,10 @@ from openpyxl import load_workbook
 from lienket.core import xlsx_safe
 from lienket.core.errors import ValidationFailed
 from lienket.core.models import AuditEntry
-from lienket.reporting import csvio, xlsx
-from lienket.reporting.imports import import_job_apply, import_job_create, import_job_run
+from lienket.reporting import csv
+from lienket.reporting.excel import mapping
+from lienket.reporting.excel import reader as excel_reader
+from lienket.reporting.excel.imports import import_job_apply, import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DisaggregationOption, ImportJob
 from lienket.reporting.services import datavalues_apply
 from lienket.reporting.values import ValueItem
@@ -67,9 +69,9 @@ def _comment_cells(data: bytes) -> list[Any]:
     wb = load_workbook(io.BytesIO(data))
     cells = []
     for ws in wb.worksheets:
-        if ws.title == xlsx.MAPPING_SHEET:
+        if ws.title == mapping.MAPPING_SHEET:
             continue
-        for row in range(xlsx.FIRST_DATA_ROW, ws.max_row + 1):
+        for row in range(mapping.FIRST_DATA_ROW, ws.max_row + 1):
             cell = ws[f"H{row}"]
             if cell.value is not None:
                 cells.append(cell)
@@ -117,7 +119,7 @@ def test_reuploading_the_workbook_keeps_the_comments_exactly(w, reader):
     _store_comments(w)
     data = build(w, w.hanoi, w.phutho)
 
-    parsed = xlsx.workbook_parse(data=data, filename="all.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="all.xlsx", reader=reader)
 
     assert parsed.errors == []
     assert sorted(i.comment for i in parsed.items) == _stored()
@@ -174,11 +176,11 @@ def test_characters_a_workbook_cannot_hold_are_dropped_instead_of_failing_the_do
 
 @pytest.mark.parametrize("text", [HYPERLINK, "+1", "-1+2", "@x", "\t=1", "\r=1", "'=1", "sơ bộ", "a=b"])
 def test_the_csv_export_quotes_by_the_same_rule_as_the_xlsx_writer(text):
-    quoted = csvio.comment_escape(text)
+    quoted = csv.comment_escape(text)
 
     assert quoted == xlsx_safe.csv_quote(text)
     assert quoted.startswith("'") == (xlsx_safe.formula_risk(text) or text.startswith("'"))
-    assert csvio.comment_unescape(quoted) == text
+    assert csv.comment_unescape(quoted) == text
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ def _with_cells(data: bytes, cells: dict[str, bytes], sheet: str = "xl/worksheet
 def test_a_formula_without_a_saved_result_is_refused_with_its_cell(w, reader):
     data = fill(build(w, w.hanoi), {"F7": "=1+1", "F8": 5})
 
-    parsed = xlsx.workbook_parse(data=data, filename="b.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="b.xlsx", reader=reader)
 
     assert [(e["cell"], e["code"]) for e in parsed.errors] == [("F7", "formula_without_value")]
     assert parsed.errors[0]["message"].startswith("BC-THANG - Hà Nội!F7: ")
@@ -234,7 +236,7 @@ def test_the_saved_result_of_a_formula_is_used_and_the_uploader_is_told_which_ce
     })
 
     with translation.override("en"):
-        parsed = xlsx.workbook_parse(data=data, filename="b.xlsx", reader=reader)
+        parsed = excel_reader.workbook_parse(data=data, filename="b.xlsx", reader=reader)
 
     assert parsed.errors == []
     assert [(i.ref.rsplit("!", 1)[1], i.value, i.comment) for i in parsed.items] == [
@@ -251,7 +253,7 @@ def test_the_saved_result_of_a_formula_is_used_and_the_uploader_is_told_which_ce
 def test_a_formula_whose_result_is_an_error_is_refused(w, reader):
     data = _with_cells(build(w, w.hanoi), {"F7": b't="e"><f>1/0</f><v>#DIV/0!</v>'})
 
-    parsed = xlsx.workbook_parse(data=data, filename="b.xlsx", reader=reader)
+    parsed = excel_reader.workbook_parse(data=data, filename="b.xlsx", reader=reader)
 
     assert [(e["cell"], e["code"]) for e in parsed.errors] == [("F7", "formula_error")]
     assert "#DIV/0!" in parsed.errors[0]["message"]

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lienket.reporting.excel.mapping import XLSX_CONTENT_TYPE
 from lienket.reporting.models import DataValue, ImportJob
-from lienket.reporting.xlsx import XLSX_CONTENT_TYPE
 
 from .test_xlsx import PERIOD, build, db_dump, fill, upload
 
@@ -210,7 +210,7 @@ def test_a_job_is_shown_to_its_uploader_and_the_coordinator_only(client, w):
 def test_running_job_polls_every_second_and_a_finished_one_does_not(client, w):
     officer = w.users["hanoi_officer"]
     client.force_login(officer)
-    from lienket.reporting.imports import import_job_create
+    from lienket.reporting.excel.imports import import_job_create
 
     job = import_job_create(actor=officer, filename="b.xlsx", data=fill(build(w, w.hanoi), {"F7": 1}), dry_run=True)
     url = reverse("reporting:import_detail", args=[job.pk])

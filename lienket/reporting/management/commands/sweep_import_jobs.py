@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=int, default=60, help="Jobs running longer than this are stuck (default 60).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from lienket.reporting.imports import import_jobs_sweep
+        from lienket.reporting.excel.imports import import_jobs_sweep
 
         count = import_jobs_sweep(older_than=dt.timedelta(minutes=max(options["minutes"], 1)))
         self.stdout.write(f"{count} interrupted import job(s) marked as failed.")

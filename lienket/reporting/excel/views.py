@@ -1,5 +1,5 @@
 """Excel pages: download a template (one unit) or the multi-unit workbook (coordinator), upload a filled-in
-file, follow its validation, look at the dry run and apply it. Thin adapters over xlsx.py and imports.py;
+file, follow its validation, look at the dry run and apply it. Thin adapters over template.py, reader.py and imports.py;
 refusals are shown as a page with the message and a 400/403/404 status, never a 500."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from lienket.core.errors import ApplicationError, NotFound, PermissionDenied, Va
 from lienket.regions.models import AdminUnit
 from lienket.users.permissions import province_units
 
-from . import imports, permissions, xlsx
-from .models import DataSet, ImportJob
-from .periods import PeriodSpec, parse_period, period_type_check
-from .selectors import reporting_units, unit_resolve
+from .. import permissions
+from ..models import DataSet, ImportJob
+from ..periods import PeriodSpec, parse_period, period_type_check
+from ..selectors import reporting_units, unit_resolve
+from . import imports, mapping, template
 
 
 def _status(exc: ApplicationError) -> int:
@@ -54,7 +55,7 @@ def _dataset_and_period(request: HttpRequest) -> tuple[DataSet, PeriodSpec]:
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=mapping.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -91,10 +92,10 @@ def template_download(request: HttpRequest) -> HttpResponse:
         if not members.filter(pk=unit.pk).exists():
             raise ValidationFailed(_("%(unit)s does not report %(dataset)s for %(period)s.")
                                    % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, code="not_a_reporting_unit")
-        data = xlsx.template_build(dataset=dataset, units=[unit], period_code=spec.code, lang=_lang(request))
+        data = template.template_build(dataset=dataset, units=[unit], period_code=spec.code, lang=_lang(request))
     except ApplicationError as exc:
         return _refusal(request, exc, title=_("Excel template"))
-    return _xlsx_response(data, xlsx.template_filename(dataset=dataset, period_code=spec.code, unit=unit))
+    return _xlsx_response(data, template.template_filename(dataset=dataset, period_code=spec.code, unit=unit))
 
 
 @never_cache
@@ -112,16 +113,16 @@ def workbook_download(request: HttpRequest) -> HttpResponse:
         if not units:
             raise ValidationFailed(_("No unit reports %(dataset)s for %(period)s.") % {"dataset": dataset.code, "period": spec.label()},
                                    code="no_units")
-        data = xlsx.template_build(dataset=dataset, units=units, period_code=spec.code, lang=_lang(request))
+        data = template.template_build(dataset=dataset, units=units, period_code=spec.code, lang=_lang(request))
     except ApplicationError as exc:
         return _refusal(request, exc, title=_("Excel workbook"))
-    return _xlsx_response(data, xlsx.template_filename(dataset=dataset, period_code=spec.code))
+    return _xlsx_response(data, template.template_filename(dataset=dataset, period_code=spec.code))
 
 
 def _upload_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     source = request.POST if request.method == "POST" else request.GET
     return {
-        "max_mb": xlsx._mb(xlsx.max_upload_bytes()),
+        "max_mb": mapping._mb(mapping.max_upload_bytes()),
         "dataset": source.get("dataset", "").strip(),
         "period": source.get("period", "").strip(),
         "dry_run": source.get("dry_run", "1") == "1" if request.method == "POST" else True,
@@ -144,12 +145,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if upload is None:
         context["error"] = _("Choose an Excel file (.xlsx) to upload.")
         return render(request, "reporting/import_upload.html", context, status=400)
-    limit = xlsx.max_upload_bytes()
+    limit = mapping.max_upload_bytes()
     try:
         if upload.size is not None and upload.size > limit:  # refuse before reading it into memory
             raise ValidationFailed(
                 _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
-                % {"file": upload.name, "size": xlsx._mb(upload.size), "limit": xlsx._mb(limit)}, code="file_too_large",
+                % {"file": upload.name, "size": mapping._mb(upload.size), "limit": mapping._mb(limit)}, code="file_too_large",
             )
         job = imports.import_job_create(
             actor=request.user, filename=upload.name or "upload.xlsx", data=upload.read(), dry_run=context["dry_run"],

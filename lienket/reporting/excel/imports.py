@@ -6,7 +6,7 @@
                                                                  ├─▶ applying ─▶ done (written, one transaction)
                                                                  └─▶ failed    (unexpected error, nothing written)
 
-The file is parsed by xlsx.workbook_parse and written only by services.datavalues_apply, which validates
+The file is parsed by excel_reader.workbook_parse and written only by services.datavalues_apply, which validates
 every item before writing anything. Running happens in a background task (tasks.run_import_job); progress is
 the number of rows parsed, saved in short autocommit updates while no data transaction is open — inside the
 atomic write SQLite could not publish it anyway.
@@ -30,10 +30,12 @@ from lienket.core.audit import audit_log
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
 
-from . import permissions, xlsx
-from .models import DataValue, ImportJob
-from .services import datavalues_apply, datavalues_problems
-from .values import ApplyResult, ValueItem
+from .. import permissions
+from ..models import DataValue, ImportJob
+from ..services import datavalues_apply, datavalues_problems
+from ..values import ApplyResult, ValueItem
+from . import mapping, workbook
+from . import reader as excel_reader
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +66,17 @@ def import_job_create(
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in to upload a file."))
     filename = _clean_filename(filename)
-    limit = xlsx.max_upload_bytes()
+    limit = mapping.max_upload_bytes()
     if len(data) > limit:
         raise ValidationFailed(
             _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
-            % {"file": filename, "size": xlsx._mb(len(data)), "limit": xlsx._mb(limit)},
+            % {"file": filename, "size": mapping._mb(len(data)), "limit": mapping._mb(limit)},
             {"field": "file", "size": len(data), "limit": limit},
             code="file_too_large",
         )
     if not data:
         raise ValidationFailed(_("“%(file)s” is empty.") % {"file": filename}, {"field": "file"}, code="empty_file")
-    content, removed = xlsx.package_without_macros(data=data, filename=filename)
+    content, removed = workbook.package_without_macros(data=data, filename=filename)
     options: dict[str, Any] = {
         "empty_deletes": bool(empty_deletes), "dataset": (dataset or "").strip() or None, "period": (period or "").strip() or None,
         "lang": translation.get_language() or "vi", "size": len(data),
@@ -96,7 +98,7 @@ def import_job_create(
 
 def import_job_enqueue(*, job: ImportJob) -> None:
     """Run the job in the background once the current transaction commits (the worker must see the row)."""
-    from .tasks import run_import_job
+    from ..tasks import run_import_job
 
     job_id = job.pk
     transaction.on_commit(lambda: run_import_job.enqueue(job_id))
@@ -187,7 +189,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _run(job: ImportJob, options: dict[str, Any]) -> None:
-    parsed = xlsx.workbook_parse(
+    parsed = excel_reader.workbook_parse(
         data=bytes(job.content), filename=job.filename, empty_deletes=bool(options.get("empty_deletes")),
         expected_dataset=options.get("dataset"), expected_period=options.get("period"), progress=_Progress(job.pk),
     )
@@ -263,7 +265,7 @@ def _errors_listed(listed: list[dict[str, Any]], total: int) -> list[dict[str, A
     for e in errors:
         e.setdefault("sheet", "")
         e.setdefault("cell", "")
-        split = xlsx.error_dict(ref=e.get("ref") or "", code=e.get("code", ""), message="")
+        split = excel_reader.error_dict(ref=e.get("ref") or "", code=e.get("code", ""), message="")
         e["sheet"], e["cell"] = split["sheet"], split["cell"]
     missing = total - len(errors)
     if missing > 0:
@@ -272,7 +274,7 @@ def _errors_listed(listed: list[dict[str, Any]], total: int) -> list[dict[str, A
     return errors
 
 
-def _collapse_unit_errors(errors: list[dict[str, Any]], parsed: xlsx.ParsedWorkbook) -> list[dict[str, Any]]:
+def _collapse_unit_errors(errors: list[dict[str, Any]], parsed: excel_reader.ParsedWorkbook) -> list[dict[str, Any]]:
     """One error per sheet for refusals that concern the sheet's unit (not your province, locked period, ...),
     naming the sheet and the unit, instead of the same sentence for every cell."""
     grouped: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
@@ -298,9 +300,9 @@ def _collapse_unit_errors(errors: list[dict[str, Any]], parsed: xlsx.ParsedWorkb
     return out
 
 
-def _finish_invalid(job: ImportJob, summary: dict[str, Any], errors: list[dict[str, Any]], parsed: xlsx.ParsedWorkbook) -> None:
+def _finish_invalid(job: ImportJob, summary: dict[str, Any], errors: list[dict[str, Any]], parsed: excel_reader.ParsedWorkbook) -> None:
     errors = _collapse_unit_errors(errors, parsed)
-    errors.sort(key=xlsx.error_sort_key(xlsx.sheet_order(parsed)))
+    errors.sort(key=excel_reader.error_sort_key(excel_reader.sheet_order(parsed)))
     summary["error_count"] = sum(int(e.get("count", 0)) if e.get("code") == "more_errors" else 1 for e in errors)
     _save(job.pk, status=ImportJob.Status.INVALID, summary=summary, errors=errors[:1000], finished_at=timezone.now())
 

@@ -25,11 +25,15 @@ Hải Phòng largest). Industrial clusters are calibrated on edition VIII/XI's t
 module writes directly, in bulk, and keeps the invariants itself: every value has its history rows (created as
 an estimate and revised to the official figure once the next report came in), submission states satisfy the
 database constraints (submitted/approved/accepted/returned with their actor, time and reason), and values that
-``validation.outlier_findings`` would flag carry an explanatory comment in every report that was submitted.
+``validation.rules.outlier_findings`` would flag carry an explanatory comment in every report that was submitted.
 Nothing else in the project writes this way.
 
 Idempotent: a (data set, unit, period) that already has a submission — sample or real — is left alone; targets
 likewise. Runs in a few seconds on SQLite.
+
+Longer than 500 lines on purpose: one generator that reads top to bottom (territories, series, reports, targets,
+the bulk write); splitting it would scatter the invariants it keeps by hand. It lives in the demo app because
+nothing of the reporting domain depends on it.
 """
 
 from __future__ import annotations
@@ -51,9 +55,7 @@ from django.utils import timezone
 
 from lienket.core.audit import audit_log
 from lienket.regions.models import AdminUnit, UnitStat, UnitSuccession
-from lienket.users.models import User
-
-from .models import (
+from lienket.reporting.models import (
     DataSet,
     DataSetElement,
     DataValue,
@@ -65,9 +67,10 @@ from .models import (
     SubmissionStatus,
     Target,
 )
-from .periods import PeriodSpec, PeriodType, periods_of_type
-from .selectors import reporting_units
-from .validation import outlier_findings
+from lienket.reporting.periods import PeriodSpec, PeriodType, periods_of_type
+from lienket.reporting.selectors import reporting_units
+from lienket.reporting.validation.rules import outlier_findings
+from lienket.users.models import User
 
 SAMPLE_LABEL = "Dữ liệu mẫu / sample"
 SAMPLE_USERNAME = "sample.data"
@@ -565,7 +568,7 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
 
     indicators = {i.code: i for i in Indicator.objects.all()}
 
-    # Comment every value a submitted report would have had to explain (same check as validation.py).
+    # Comment every value a submitted report would have had to explain (same check as validation/rules.py).
     series: dict[tuple[int, str, str | None, str], dict[str, tuple[dt.date, Decimal]]] = defaultdict(dict)
     for item in sorted(planned, key=lambda p: (p.spec.start, p.spec.end)):
         ds = item.dataset
