@@ -102,10 +102,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from lienket.core.api_routes import router as audit_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
     from lienket.users.api import router as users_router
+    from lienket.users.api_audit import router as audit_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/audit", audit_router)

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from lienket.core.audit import audit_log, snapshot
 from lienket.core.errors import ApplicationError
 
-from . import services
+from . import admin_audit, services  # noqa: F401 - admin_audit registers the audit trail's admin
 from .forms import AdminLoginForm
 from .models import ApiToken, Membership, MinistryUnit, User
 
