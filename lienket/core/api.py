@@ -12,13 +12,27 @@ from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from .codes import error_codes
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def _describe_error_codes(schema: dict[str, Any]) -> None:
+    # At schema time, not import time: config/api.py registers the apps' codes after this module is imported.
+    codes = error_codes()
+    schema["description"] = (
+        "Stable, machine-readable reason (one of the apps' `ErrorCode` values; the list below may grow): "
+        + ", ".join(f"`{code}`" for code in codes)
+    )
+    schema["examples"] = codes[:3]
+
+
 class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
+    """Every API error: `{code, message, details}`."""
+
+    code: str = Field(..., json_schema_extra=_describe_error_codes)
+    message: str = Field(..., description="For people, in the request's language")
+    details: Any = Field(None, description="Structured context, e.g. the field or the list of cell errors")
 
 
 class SessionOrTokenAuth(HttpBearer):

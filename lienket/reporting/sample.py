@@ -53,6 +53,7 @@ from lienket.core.audit import audit_log
 from lienket.regions.models import AdminUnit, UnitStat, UnitSuccession
 from lienket.users.models import User
 
+from .codes import AuditAction
 from .models import (
     DataSet,
     DataSetElement,
@@ -686,7 +687,7 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
         "skipped_existing": len(planned) - len(todo), "by_status": dict(sorted(counts.items())),
     }
     if subs or targets:
-        audit_log(actor=user, action="reporting.sample_load", object_type="reporting.submission", object_id="sample",
+        audit_log(actor=user, action=AuditAction.REPORTING_SAMPLE_LOAD, object_type="reporting.submission", object_id="sample",
                   object_repr=SAMPLE_LABEL, after={k: v for k, v in result.items() if k != "by_status"}, reason=SAMPLE_LABEL)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
