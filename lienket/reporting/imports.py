@@ -51,7 +51,7 @@ def _clean_filename(filename: str) -> str:
     return (name or "upload.xlsx")[:255]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_job_create(
     *, actor: Any, filename: str, data: bytes, dry_run: bool = True, empty_deletes: bool = False,
     dataset: str | None = None, period: str | None = None,
@@ -103,7 +103,7 @@ def import_job_enqueue(*, job: ImportJob) -> None:
     transaction.on_commit(lambda: run_import_job.enqueue(job_id))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_job_apply(*, job: ImportJob, actor: Any) -> ImportJob:
     """Turn a validated dry run into the real import (run it with `import_job_enqueue`). The file is validated
     again when it runs: the data may have changed since the dry run, and nothing is written unless all of it

@@ -92,7 +92,7 @@ def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
 # Submissions
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, actor: Any) -> Submission:
     """The submission for (data set, unit, period), created as a draft the first time its unit opens it."""
     spec = parse_period(period_code)
@@ -121,7 +121,7 @@ def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, acto
     return submission
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_transition(
     *, submission: Submission, actor: Any, action: str, reason: str = "", expected_version: int | None = None,
     reopen_days: int | None = None,

@@ -390,7 +390,7 @@ def membership_add(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
     """Withdraw a role. Removing the `admin` role also withdraws staff + superuser, unless it is the last
     active administrator (a site without one could not be managed)."""
@@ -415,7 +415,7 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
     permissions.roles_cache_clear(user)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_unlock(*, actor: User | None, user: User) -> User:
     """Lift a login lockout before it expires (an administrator's decision)."""
     _check_manager(actor)
@@ -428,7 +428,7 @@ def user_unlock(*, actor: User | None, user: User) -> User:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def password_change(*, actor: User, user: User, new_password: str) -> User:
     """Set a new password (validated by the configured validators). The old password has already been
     checked by Django's PasswordChangeForm; an administrator may set another user's password."""
@@ -500,7 +500,7 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
             key, {"count": 0 if new_until else count, "until": new_until.isoformat() if new_until else None},
             timeout=int(lock_for.total_seconds()) + 3600,
         )
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             audit_log(actor=ANONYMOUS, action=AuditAction.LOGIN_FAILED, object_type="users.user", object_id="",
                       object_repr=username[:300], reason="unknown username")
         if new_until is not None:
@@ -508,13 +508,13 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
         raise _login_error()
 
     if user.locked_until is not None and user.locked_until > now:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             audit_log(actor=ANONYMOUS, action=AuditAction.LOGIN_FAILED, obj=user, reason="account locked")
         raise _locked_error(user.locked_until)
 
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None or authenticated.pk != user.pk:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             locked = User.objects.select_for_update().get(pk=user.pk)
             if locked.locked_until is not None and locked.locked_until > now:  # a parallel attempt locked it
                 raise _locked_error(locked.locked_until)
@@ -534,7 +534,7 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
             raise _locked_error(locked.locked_until)
         raise _login_error()
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = {"failed_login_count": user.failed_login_count, "locked_until": user.locked_until}
         if user.failed_login_count or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
@@ -548,7 +548,7 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
 # ----------------------------------------------------------------------------------------------- tokens
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_create(
     *, actor: User | None, user: User, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -577,7 +577,7 @@ def token_create(
     return token, raw
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once (its owner or an administrator)."""
     if actor is not None and not permissions.can_manage_token(actor, token):
