@@ -12,10 +12,19 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     """`<object>.<verb>`, as stored in AuditEntry.action."""
 
+    DATASET_CREATE = "dataset.create"
+    DATASET_DELETE = "dataset.delete"
+    DATASET_UPDATE = "dataset.update"
     DATAVALUES_SAVE = "datavalues.save"
+    DISAGGREGATION_CREATE = "disaggregation.create"
+    DISAGGREGATION_DELETE = "disaggregation.delete"
+    DISAGGREGATION_UPDATE = "disaggregation.update"
     IMPORT_APPLY = "import.apply"
     IMPORT_CREATE = "import.create"
     IMPORT_INTERRUPTED = "import.interrupted"
+    INDICATOR_CREATE = "indicator.create"
+    INDICATOR_DELETE = "indicator.delete"
+    INDICATOR_UPDATE = "indicator.update"
     REPORTING_SAMPLE_LOAD = "reporting.sample_load"
     SUBMISSION_ACCEPT = "submission.accept"
     SUBMISSION_APPROVE = "submission.approve"
@@ -25,6 +34,9 @@ class AuditAction(StrEnum):
     SUBMISSION_SUBMIT = "submission.submit"
     TARGET_DELETE = "target.delete"
     TARGET_SET = "target.set"
+    VALIDATION_RULE_CREATE = "validation_rule.create"
+    VALIDATION_RULE_DELETE = "validation_rule.delete"
+    VALIDATION_RULE_UPDATE = "validation_rule.update"
 
 
 class ErrorCode(StrEnum):
