@@ -534,7 +534,7 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
         reopen_spec = past[-1] if past and code == "BC-9THANG" else None
         for spec in specs[code]:
             current = ds.due_date(spec) >= today
-            in_use = {el.indicator.code: el.indicator for el in elements[code] if _in_use(el.indicator, spec)}
+            in_use = {el.indicator.code: el.indicator for el in elements[code] if el.indicator.in_use(spec.start, spec.end)}
             for unit in units_for[(code, spec.code)]:
                 urng = random.Random(f"{seed}:{code}:{spec.code}:{unit.key}")  # noqa: S311 - sample numbers
                 status = _status(urng, current=current, rank=rank_of.get(spec.code, 0), editable=ds.edit_deadline(spec) >= today)
@@ -702,14 +702,6 @@ def _stamp(model: type[Model], objs: list[Any], fieldname: str) -> None:
     for at, pks in groups.items():
         for i in range(0, len(pks), 900):
             model._default_manager.filter(pk__in=pks[i:i + 900]).update(**{fieldname: at})
-
-
-def _in_use(indicator: Indicator, spec: PeriodSpec) -> bool:
-    if not indicator.is_active:
-        return False
-    if indicator.used_to is not None and indicator.used_to < spec.start:
-        return False
-    return not (indicator.used_from is not None and indicator.used_from > spec.end)
 
 
 TARGET_CODES = ("IIP", "IPV", "RETAIL", "EXPORT", "IMPORT", "ELEC")
