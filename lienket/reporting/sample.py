@@ -633,8 +633,6 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
     audits: list[DataValueAudit] = []
     audit_times: list[dt.datetime] = []
     for p, entered in zip(todo, entered_at, strict=True):
-        if p.submission is None:  # pragma: no cover - set just above
-            continue
         period = periods[p.spec.code]
         revised = not p.current and p.rank >= 1
         revised_at = min(_at(p.dataset.due_date(p.spec) + dt.timedelta(days=30), 10), now - dt.timedelta(minutes=5))
