@@ -48,13 +48,8 @@ def _form_data(response) -> dict[str, Any]:
         forms += list(formset.forms)
     for form in forms:
         for name, field in form.fields.items():
-            value = _value(form.initial.get(name, field.initial))
-            if value in ("", None) and name in ("DELETE",):
-                continue
-            if value == "" and isinstance(form.initial.get(name), bool):
-                continue  # an unticked box is absent from a POST
-            data[form.add_prefix(name)] = value
-    return {k: v for k, v in data.items() if v != ""}
+            data[form.add_prefix(name)] = _value(form.initial.get(name, field.initial))
+    return {k: v for k, v in data.items() if v != ""}  # empty fields and unticked boxes are absent from a POST
 
 
 def _entries(action: str) -> list[AuditEntry]:
