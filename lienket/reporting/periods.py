@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from lienket.core.errors import ValidationFailed
 
+from .codes import ErrorCode
+
 
 class PeriodType:
     MONTH = "month"
@@ -105,7 +107,7 @@ def parse_period(code: str) -> PeriodSpec:
         _('"%(code)s" is not a period code. Use 202501 (month), 2025Q1 (quarter), 2025S1 (6 months), 2025N9 (9 months) or 2025 (year).')
         % {"code": code},
         {"value": code},
-        code="invalid_period",
+        code=ErrorCode.INVALID_PERIOD,
     )
 
 

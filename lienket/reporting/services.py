@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
@@ -20,6 +20,7 @@ from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
 from . import permissions
+from .codes import AuditAction, ErrorCode
 from .models import (
     DataSet,
     DataValue,
@@ -73,7 +74,7 @@ def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) ->
         raise NotFound(
             _("No administrative unit with code “%(code)s” reports on %(date)s.") % {"code": code, "date": day.strftime("%d/%m/%Y")},
             {"unit": code},
-            code="unknown_unit",
+            code=ErrorCode.UNKNOWN_UNIT,
         )
     return unit
 
@@ -91,7 +92,7 @@ def dataset_for(*, indicator: Indicator, period_type: str) -> DataSet | None:
 # Submissions
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, actor: Any) -> Submission:
     """The submission for (data set, unit, period), created as a draft the first time its unit opens it."""
     spec = parse_period(period_code)
@@ -99,13 +100,13 @@ def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, acto
         raise ValidationFailed(
             _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
             % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
+            code=ErrorCode.WRONG_PERIOD_TYPE,
         )
     if not reporting_units(dataset=dataset, period=spec).filter(pk=unit.pk).exists():
         raise ValidationFailed(
             _("%(unit)s does not report %(dataset)s for %(period)s (reporting units are those valid on the due date %(date)s).")
             % {"unit": unit.name, "dataset": dataset.code, "period": spec.label(), "date": dataset.due_date(spec).strftime("%d/%m/%Y")},
-            code="not_a_reporting_unit",
+            code=ErrorCode.NOT_A_REPORTING_UNIT,
         )
     period = Period.for_code(spec.code)
     existing = Submission.objects.filter(dataset=dataset, unit=unit, period=period).select_related("dataset", "unit", "period").first()
@@ -116,11 +117,11 @@ def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, acto
     if not (permissions.is_province_user_of(actor, unit) or permissions.is_coordinator(actor)):
         raise PermissionDenied(_("Only officers and the director of %(unit)s can start its report.") % {"unit": unit.name})
     submission = Submission.objects.create(dataset=dataset, unit=unit, period=period)
-    audit_log(actor=actor, action="submission.create", obj=submission, after=snapshot(submission))
+    audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=submission, after=snapshot(submission))
     return submission
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_transition(
     *, submission: Submission, actor: Any, action: str, reason: str = "", expected_version: int | None = None,
     reopen_days: int | None = None,
@@ -155,7 +156,7 @@ def submission_transition(
             _("This report was changed by someone else (now %(status)s, version %(version)s). Reload the page and try again.")
             % {"status": current.get_status_display().lower(), "version": current.version},
             {"current_version": current.version, "status": current.status},
-            code="version_conflict",
+            code=ErrorCode.VERSION_CONFLICT,
         )
     transition = transition_check(status=current.status, action=action, reason=reason)
     if action == "submit":
@@ -166,7 +167,7 @@ def submission_transition(
             raise ValidationFailed(
                 _("The report cannot be submitted: %(count)s problem(s) must be fixed first.") % {"count": len(report.blocking)},
                 {"violations": [v.as_dict() for v in report.blocking]},
-                code="validation_failed",
+                code=ErrorCode.VALIDATION_FAILED,
             )
     before = snapshot(current)
     now = timezone.now()
@@ -182,11 +183,11 @@ def submission_transition(
         if action == "reopen":
             days = reopen_days if reopen_days is not None else current.dataset.edit_days_after_due or 7
             updates["reopened_until"] = timezone.localdate() + dt.timedelta(days=max(days, 1))
-    rows = Submission.objects.filter(pk=current.pk, version=current.version).update(**updates)
-    if rows != 1:  # pragma: no cover - guarded by select_for_update; kept for databases without row locks
-        raise Conflict(_("This report was changed by someone else. Reload the page and try again."), code="version_conflict")
+    # The row is locked since it was read (select_for_update; SQLite's transactions are IMMEDIATE), so the
+    # version compared above is still the stored one.
+    Submission.objects.filter(pk=current.pk).update(**updates)
     current.refresh_from_db()
-    audit_log(actor=actor, action=f"submission.{action}", obj=current, before=before, after=snapshot(current), reason=reason)
+    audit_log(actor=actor, action=AuditAction(f"submission.{action}"), obj=current, before=before, after=snapshot(current), reason=reason)
     return current
 
 
@@ -598,7 +599,7 @@ def datavalues_apply(
         raise ValidationFailed(
             _("%(count)s error(s) found; nothing was saved.") % {"count": len(errors)},
             {"errors": errors[:1000], "error_count": len(errors)},
-            code="invalid_values",
+            code=ErrorCode.INVALID_VALUES,
         )
 
     for kind, item, indicator, _ds, unit, spec, option, number, _cur in actions:
@@ -646,13 +647,11 @@ def datavalues_apply(
             if sub is None:
                 sub, _created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
                 if _created:
-                    audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+                    audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=sub, after=snapshot(sub))
             submissions[skey] = sub
         sub = submissions[skey]
         option_id = option.pk if option else None
         if kind == "create":
-            if number is None:  # pragma: no cover - classified above
-                continue
             estimate = item.is_estimate
             if estimate is None:
                 if dataset.pk not in estimate_defaults:
@@ -664,8 +663,7 @@ def datavalues_apply(
                             reason, source, now, user_id))
             touched[sub.pk]["created"] += 1
         elif kind == "update":
-            if current is None or number is None:  # pragma: no cover - classified above
-                continue
+            current = cast(DataValue, current)  # classified above: an update has a stored value
             new_est = current.is_estimate if item.is_estimate is None else item.is_estimate
             new_comment = current.comment if item.comment is None else nfc(item.comment)
             updates.append((number, new_est, new_comment, current.version + 1, user_id, now, sub.pk, current.pk, current.version))
@@ -673,8 +671,7 @@ def datavalues_apply(
                             current.is_estimate, new_est, reason, source, now, user_id))
             touched[sub.pk]["changed"] += 1
         elif kind == "delete":
-            if current is None:  # pragma: no cover - classified above
-                continue
+            current = cast(DataValue, current)  # classified above: a delete has a stored value
             deletes.append((current.pk, current.version))
             history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.DELETE.value, current.value, None,
                             current.is_estimate, None, reason, source, now, user_id))
@@ -702,7 +699,7 @@ def datavalues_apply(
     for sub in submissions.values():
         counts = touched.get(sub.pk)
         if counts:
-            audit_log(actor=actor, action="datavalues.save", obj=sub, after={**counts, "source": source}, reason=reason)
+            audit_log(actor=actor, action=AuditAction.DATAVALUES_SAVE, obj=sub, after={**counts, "source": source}, reason=reason)
     result.submissions = sorted(touched)
     if progress is not None:
         progress(total, total)
@@ -722,7 +719,7 @@ def target_set(
     if not permissions.can_set_target(actor, unit):
         raise PermissionDenied(_("Only %(unit)s's officers and director or the Ministry coordinator can set its targets.") % {"unit": unit.name})
     if not 1990 <= int(year) <= 2100:
-        raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year}, code="invalid_year")
+        raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year}, code=ErrorCode.INVALID_YEAR)
     try:
         number = value_parse(value, indicator)
     except ValueError as exc:
@@ -732,7 +729,7 @@ def target_set(
     if number is None:
         if current is not None:
             current.delete()
-            audit_log(actor=actor, action="target.delete", object_type="reporting.target", object_id=f"{indicator.code}/{unit.key}/{year}",
+            audit_log(actor=actor, action=AuditAction.TARGET_DELETE, object_type="reporting.target", object_id=f"{indicator.code}/{unit.key}/{year}",
                       object_repr=str(current), before=before)
         return None
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -746,5 +743,5 @@ def target_set(
         current.save()
     else:
         return current
-    audit_log(actor=actor, action="target.set", obj=current, before=before, after=snapshot(current))
+    audit_log(actor=actor, action=AuditAction.TARGET_SET, obj=current, before=before, after=snapshot(current))
     return current

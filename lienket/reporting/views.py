@@ -35,6 +35,7 @@ from lienket.regions.models import AdminUnit
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import entry, permissions, selectors, services
+from .codes import ErrorCode
 from .forms import (
     MAX_REASON,
     SubmissionFilterForm,
@@ -113,7 +114,7 @@ def _unit_key_check(key: str) -> None:
     base, sep, start = (key or "").partition("@")
     if not base or (sep and not _is_iso_date(start)):
         raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key[:40]}, {"unit": key[:40]},
-                       code="unknown_unit")
+                       code=ErrorCode.UNKNOWN_UNIT)
 
 
 def _is_iso_date(text: str) -> bool:
@@ -490,7 +491,7 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
         raise ValidationFailed(
             _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
             % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
+            code=ErrorCode.WRONG_PERIOD_TYPE,
         )
     user = request.user
     today = timezone.localdate()
@@ -568,7 +569,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render(request, "reporting/targets.html", context)
     if unit is None:
-        raise ValidationFailed(_("Choose a unit first."), code="unit_required")
+        raise ValidationFailed(_("Choose a unit first."), code=ErrorCode.UNIT_REQUIRED)
     posted = targets_posted(request.POST, [r.key for r in rows])
     source = nfc(request.POST.get("source", "")).strip()[:300]
     errors: dict[str, str] = {}

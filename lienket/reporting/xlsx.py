@@ -56,6 +56,7 @@ from lienket.core.formats import format_number, parse_number
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
+from .codes import ErrorCode
 from .models import DataSet, DataSetElement, DataValue, DisaggregationOption, Indicator, Target
 from .periods import PeriodSpec, parse_period
 from .services import ValueItem
@@ -318,10 +319,10 @@ def template_build(*, dataset: DataSet, units: list[AdminUnit], period_code: str
         raise ValidationFailed(
             _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
             % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
-            code="wrong_period_type",
+            code=ErrorCode.WRONG_PERIOD_TYPE,
         )
     if not units:
-        raise ValidationFailed(_("No reporting unit was given for the template."), code="no_units")
+        raise ValidationFailed(_("No reporting unit was given for the template."), code=ErrorCode.NO_UNITS)
     with translation.override(lang):
         return _build(dataset=dataset, units=units, spec=spec, lang=lang)
 
@@ -608,12 +609,12 @@ def package_without_macros(*, data: bytes, filename: str) -> tuple[bytes, list[s
         raise ValidationFailed(
             _("“%(file)s” contains Excel 4.0 macro sheets or ActiveX controls, which LienKet does not accept. Save "
               "it as an Excel workbook (.xlsx) and upload it again.") % {"file": filename},
-            {"field": "file", "parts": exc.parts}, code="macros_refused",
+            {"field": "file", "parts": exc.parts}, code=ErrorCode.MACROS_REFUSED,
         ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, ElementTree.ParseError):
         raise ValidationFailed(
             _("“%(file)s” could not be read: the file is damaged or not a valid Excel workbook.") % {"file": filename},
-            {"field": "file"}, code="corrupt_file",
+            {"field": "file"}, code=ErrorCode.CORRUPT_FILE,
         ) from None
 
 
