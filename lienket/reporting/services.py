@@ -365,7 +365,7 @@ def _rows_update(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...
 def _changed_meanwhile() -> Conflict:
     return Conflict(
         _("These values were changed by someone else meanwhile; nothing was saved. Reload and try again."),
-        code="version_conflict",
+        code=ErrorCode.VERSION_CONFLICT,
     )
 
 
@@ -396,7 +396,7 @@ def _lock_reports(
         # once the other transaction commits, and it reads the other's row instead.
         sub, created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
         if created:
-            audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+            audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=sub, after=snapshot(sub))
         sub_cache[skey] = sub
     ids = sorted({sub.pk for key, sub in sub_cache.items() if key in wanted and sub is not None})
     locked = {
@@ -594,7 +594,7 @@ def datavalues_apply(
                 _("%(count)s value(s) were changed by someone else meanwhile; nothing was saved. Reload and try again.")
                 % {"count": len(errors)},
                 {"errors": errors[:1000], "error_count": len(errors)},
-                code="version_conflict",
+                code=ErrorCode.VERSION_CONFLICT,
             )
         raise ValidationFailed(
             _("%(count)s error(s) found; nothing was saved.") % {"count": len(errors)},
