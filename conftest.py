@@ -8,6 +8,6 @@ import pytest
 @pytest.fixture
 def reference_data(db):
     """The sourced reference data of ../shared/reference, as loaded by `manage.py load_reference`."""
-    from lienket.regions.loader import load_reference
+    from lienket.demo.reference import load_reference
 
     load_reference()

@@ -13,7 +13,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
+from lienket.regions.codes import ErrorCode as RegionsErrorCode
+from lienket.reporting.codes import ErrorCode as ReportingErrorCode
+from lienket.users.codes import ErrorCode as UsersErrorCode
+
+error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -66,46 +72,46 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         details.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", ""), **bound})
     if sources and sources <= PARAMETER_SOURCES:
         problems = "; ".join(f"{d['field']}: {d['message']}" for d in details)
-        return _error(request, 400, "invalid_parameter", _("Invalid parameter(s): %(problems)s") % {"problems": problems}, details)
+        return _error(request, 400, ErrorCode.INVALID_PARAMETER, _("Invalid parameter(s): %(problems)s") % {"problems": problems}, details)
     fields = ", ".join(d["field"] for d in details if d["field"]) or _("request")
-    return _error(request, 422, "invalid", _("Invalid input: %(fields)s") % {"fields": fields}, details)
+    return _error(request, 422, ErrorCode.INVALID, _("Invalid input: %(fields)s") % {"fields": fields}, details)
 
 
 @api.exception_handler(OverflowError)
 def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     """Safety net: a number that slipped past the bounds and is too large for the database is the client's
     mistake, not a server error."""
-    return _error(request, 400, "number_too_large", _("A number in the request is too large."))
+    return _error(request, 400, ErrorCode.NUMBER_TOO_LARGE, _("A number in the request is too large."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthorized", _("Log in or send 'Authorization: Bearer <token>'."))
+    return _error(request, 401, ErrorCode.UNAUTHORIZED, _("Log in or send 'Authorization: Bearer <token>'."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", str(exc) or _("Not found."))
+    return _error(request, 404, ErrorCode.NOT_FOUND, str(exc) or _("Not found."))
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def on_forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-    return _error(request, 403, "forbidden", str(exc) or _("You do not have permission to do this."))
+    return _error(request, 403, ErrorCode.FORBIDDEN, str(exc) or _("You do not have permission to do this."))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-        exc.status_code, "error"
-    )
+    code = {
+        401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED,
+    }.get(exc.status_code, ErrorCode.ERROR)
     return _error(request, exc.status_code, code, str(exc))
 
 
 def _register_routers() -> None:
-    from lienket.core.api_routes import router as audit_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
     from lienket.users.api import router as users_router
+    from lienket.users.api_audit import router as audit_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/audit", audit_router)

@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("lienket.users.urls")),
     path("regions/", include("lienket.regions.urls")),
-    path("audit/", include("lienket.core.urls")),
+    path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
     path("admin/", admin.site.urls),
 ]

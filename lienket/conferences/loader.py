@@ -1,6 +1,6 @@
 """Load the conference series of the northern region and its editions (lienket/conferences/fixtures/editions.csv).
 
-Called by lienket.regions.loader.load_reference(). Only editions with a year are loaded; edition VII is known only
+Called by lienket.demo.reference.load_reference(). Only editions with a year are loaded; edition VII is known only
 from the numbering and is stored with confidence "inferred" and no date or host. The host is the administrative
 unit valid on the conference date (Tuyên Quang in 2025 is the merged unit 08 of 1/7/2025).
 """

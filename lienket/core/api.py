@@ -12,13 +12,27 @@ from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from .codes import error_codes
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def _describe_error_codes(schema: dict[str, Any]) -> None:
+    # At schema time, not import time: config/api.py registers the apps' codes after this module is imported.
+    codes = error_codes()
+    schema["description"] = (
+        "Stable, machine-readable reason (one of the apps' `ErrorCode` values; the list below may grow): "
+        + ", ".join(f"`{code}`" for code in codes)
+    )
+    schema["examples"] = codes[:3]
+
+
 class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
+    """Every API error: `{code, message, details}`."""
+
+    code: str = Field(..., json_schema_extra=_describe_error_codes)
+    message: str = Field(..., description="For people, in the request's language")
+    details: Any = Field(None, description="Structured context, e.g. the field or the list of cell errors")
 
 
 class SessionOrTokenAuth(HttpBearer):
@@ -26,6 +40,11 @@ class SessionOrTokenAuth(HttpBearer):
     on writes for sessions, since a browser sends the cookie by itself."""
 
     def __call__(self, request: HttpRequest) -> Any:
+        # HttpBearer would call authenticate() only when the header is there; a session has none, and
+        # BearerTokenMiddleware has already turned a token into request.user, so always decide here.
+        return self.authenticate(request, "")
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -33,9 +52,6 @@ class SessionOrTokenAuth(HttpBearer):
         if is_session and request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed")
         return user
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - __call__ decides
-        return None
 
 
 authenticated = SessionOrTokenAuth()

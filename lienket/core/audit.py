@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -48,7 +49,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 def audit_log(
     *,
     actor: Any,
-    action: str,
+    action: StrEnum,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: str | int | None = None,
@@ -57,7 +58,9 @@ def audit_log(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEntry:
-    """Write one audit entry. Call inside the service's transaction so the entry and the change commit together."""
+    """Write one audit entry. Call inside the service's transaction so the entry and the change commit together.
+
+    `action` is a member of the writing app's `codes.AuditAction` (a StrEnum, stored as its string value)."""
     ctx = context.current()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     if obj is not None:

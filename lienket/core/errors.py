@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .codes import ErrorCode
+
 
 class ApplicationError(Exception):
     """A refusal that the user can act on: bad input, no permission, a conflict, a locked period.
 
-    `code` is stable and machine-readable, `message` is shown to people (already translated),
+    `code` is stable and machine-readable (a member of the raising app's `codes.ErrorCode`), `message` is shown to people (already translated),
     `details` carries structured context such as the list of cell errors of an upload.
     """
 
@@ -29,26 +31,26 @@ class ApplicationError(Exception):
 class NotFound(ApplicationError):
     status = 404
 
-    def __init__(self, message: str, details: Any = None, *, code: str = "not_found") -> None:
+    def __init__(self, message: str, details: Any = None, *, code: str = ErrorCode.NOT_FOUND) -> None:
         super().__init__(code, message, details)
 
 
 class PermissionDenied(ApplicationError):
     status = 403
 
-    def __init__(self, message: str, details: Any = None, *, code: str = "forbidden") -> None:
+    def __init__(self, message: str, details: Any = None, *, code: str = ErrorCode.FORBIDDEN) -> None:
         super().__init__(code, message, details)
 
 
 class ValidationFailed(ApplicationError):
     status = 422
 
-    def __init__(self, message: str, details: Any = None, *, code: str = "invalid") -> None:
+    def __init__(self, message: str, details: Any = None, *, code: str = ErrorCode.INVALID) -> None:
         super().__init__(code, message, details)
 
 
 class Conflict(ApplicationError):
     status = 409
 
-    def __init__(self, message: str, details: Any = None, *, code: str = "conflict") -> None:
+    def __init__(self, message: str, details: Any = None, *, code: str = ErrorCode.CONFLICT) -> None:
         super().__init__(code, message, details)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .codes import ErrorCode
 from .errors import ValidationFailed
 from .text import foreign_digit, strip_invisible
 
@@ -61,7 +62,7 @@ def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> 
         # Decimal() would read "١٢", "１２" and "1_000" as numbers; a person meant something else or pasted it.
         raise ValidationFailed(
             _("“%(value)s” is not a number: use the digits 0–9 (found “%(char)s”)") % {"value": raw[:50], "char": digit or "_"},
-            {"value": raw[:50]}, code="invalid_number",
+            {"value": raw[:50]}, code=ErrorCode.INVALID_NUMBER,
         )
     lang = (lang or translation.get_language() or "vi").split("-")[0]
     s = raw
@@ -106,5 +107,5 @@ def parse_iso_date(text: str, *, field: str = "date") -> dt.date:
     raise ValidationFailed(
         _("%(field)s: “%(value)s” is not a valid date (use YYYY-MM-DD, e.g. 2025-07-01)") % {"field": field, "value": raw},
         {"field": field, "value": raw},
-        code="invalid_date",
+        code=ErrorCode.INVALID_DATE,
     )

@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from lienket.core.audit import audit_log
 from lienket.regions.models import AdminUnit, UnitStat, UnitSuccession
+from lienket.reporting.codes import AuditAction
 from lienket.reporting.models import (
     DataSet,
     DataSetElement,
@@ -536,7 +537,7 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
         reopen_spec = past[-1] if past and code == "BC-9THANG" else None
         for spec in specs[code]:
             current = ds.due_date(spec) >= today
-            in_use = {el.indicator.code: el.indicator for el in elements[code] if _in_use(el.indicator, spec)}
+            in_use = {el.indicator.code: el.indicator for el in elements[code] if el.indicator.in_use(spec.start, spec.end)}
             for unit in units_for[(code, spec.code)]:
                 urng = random.Random(f"{seed}:{code}:{spec.code}:{unit.key}")  # noqa: S311 - sample numbers
                 status = _status(urng, current=current, rank=rank_of.get(spec.code, 0), editable=ds.edit_deadline(spec) >= today)
@@ -635,8 +636,6 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
     audits: list[DataValueAudit] = []
     audit_times: list[dt.datetime] = []
     for p, entered in zip(todo, entered_at, strict=True):
-        if p.submission is None:  # pragma: no cover - set just above
-            continue
         period = periods[p.spec.code]
         revised = not p.current and p.rank >= 1
         revised_at = min(_at(p.dataset.due_date(p.spec) + dt.timedelta(days=30), 10), now - dt.timedelta(minutes=5))
@@ -689,7 +688,7 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
         "skipped_existing": len(planned) - len(todo), "by_status": dict(sorted(counts.items())),
     }
     if subs or targets:
-        audit_log(actor=user, action="reporting.sample_load", object_type="reporting.submission", object_id="sample",
+        audit_log(actor=user, action=AuditAction.REPORTING_SAMPLE_LOAD, object_type="reporting.submission", object_id="sample",
                   object_repr=SAMPLE_LABEL, after={k: v for k, v in result.items() if k != "by_status"}, reason=SAMPLE_LABEL)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
@@ -704,14 +703,6 @@ def _stamp(model: type[Model], objs: list[Any], fieldname: str) -> None:
     for at, pks in groups.items():
         for i in range(0, len(pks), 900):
             model._default_manager.filter(pk__in=pks[i:i + 900]).update(**{fieldname: at})
-
-
-def _in_use(indicator: Indicator, spec: PeriodSpec) -> bool:
-    if not indicator.is_active:
-        return False
-    if indicator.used_to is not None and indicator.used_to < spec.start:
-        return False
-    return not (indicator.used_from is not None and indicator.used_from > spec.end)
 
 
 TARGET_CODES = ("IIP", "IPV", "RETAIL", "EXPORT", "IMPORT", "ELEC")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lienket.core.errors import ValidationFailed
 from lienket.core.text import nfc
 
+from .codes import ErrorCode
 from .models import AdminUnit, UnitQuerySet
 
 SEPARATOR = "@"
@@ -51,7 +52,7 @@ def unit_key_parse(text: str) -> UnitKey:
         except ValueError:
             raise _invalid(text) from None
         if not code:
-            raise ValidationFailed(_("“%(unit)s” has no unit code before “@”") % {"unit": text}, {"unit": text}, code="invalid_unit")
+            raise ValidationFailed(_("“%(unit)s” has no unit code before “@”") % {"unit": text}, {"unit": text}, code=ErrorCode.INVALID_UNIT)
     elif not code:
         raise _invalid(text)
     return UnitKey(code, valid_from)
@@ -60,7 +61,7 @@ def unit_key_parse(text: str) -> UnitKey:
 def _invalid(text: str) -> ValidationFailed:
     return ValidationFailed(
         _("“%(unit)s” is not a unit key; use the code (\"25\") or code@valid-from (\"25@2025-07-01\")") % {"unit": text},
-        {"unit": text}, code="invalid_unit",
+        {"unit": text}, code=ErrorCode.INVALID_UNIT,
     )
 
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils.translation import gettext_noop
 
@@ -363,39 +362,14 @@ def _load_groups(upsert: Upserter) -> None:
         )
 
 
-def _load_ministry_units(upsert: Upserter) -> None:
-    from lienket.users.models import MinistryUnit
-
-    path = Path(apps.get_app_config("users").path) / "fixtures" / "ministry_units.csv"
-    for row in read_csv(path):
-        upsert(
-            "ministry_units",
-            MinistryUnit,
-            {"slug": row["slug"], "valid_from": parse_date(row["valid_from"])},
-            {
-                "name": row["name"],
-                "name_en": row["name_en"],
-                "is_coordinator": row["is_coordinator"].lower() == "true",
-                "valid_to": parse_date(row["valid_to"]),
-                "source": row["source"],
-            },
-        )
-
-
 @transaction.atomic
-def load_reference() -> dict[str, dict[str, int]]:
-    """Load (or refresh) all reference data; returns {entity: {created, updated, unchanged}}."""
+def load_regions() -> dict[str, dict[str, int]]:
+    """Load (or refresh) the units, successions, statistics and groups; returns {entity: {created, updated,
+    unchanged}}. The whole reference data set (with the Ministry units and the conferences, which sit above
+    regions in the import order) is loaded by lienket.demo.reference.load_reference()."""
     upsert = Upserter()
     _load_units(upsert)
     _load_successions(upsert)
     _load_stats(upsert)
     _load_groups(upsert)
-    _load_ministry_units(upsert)
-    counts = upsert.result()
-    # Conferences sit above regions in the import order; load them through the app registry so that regions
-    # does not depend on conferences at import time.
-    if apps.is_installed("lienket.conferences"):
-        from lienket.conferences.loader import load_conferences
-
-        counts.update(load_conferences())
-    return counts
+    return upsert.result()

@@ -21,6 +21,7 @@ from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.formats import format_date, parse_iso_date
 from lienket.core.text import fold, is_ascii_int, nfc
 
+from .codes import ErrorCode
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,7 +59,7 @@ def year_from_param(value: str | int | None) -> int | None:
         raise ValidationFailed(
             _('year: "%(value)s" is not a year (use four digits, e.g. 2022)') % {"value": raw},
             {"field": "year", "value": raw},
-            code="invalid_year",
+            code=ErrorCode.INVALID_YEAR,
         )
     return int(raw)
 
@@ -84,7 +85,7 @@ def unit_list(
                 _('level: "%(value)s" is not one of %(choices)s')
                 % {"value": level, "choices": ", ".join(AdminUnit.Level.values)},
                 {"field": "level", "value": level},
-                code="invalid_level",
+                code=ErrorCode.INVALID_LEVEL,
             )
         units = units.filter(level=level)
     if group:
@@ -113,7 +114,7 @@ def unit_get(*, code: str, date: dt.date | None = None) -> AdminUnit:
         raise NotFound(
             _("No administrative unit has the code %(code)s.") % {"code": code},
             {"code": code},
-            code="unknown_unit",
+            code=ErrorCode.UNKNOWN_UNIT,
         )
     raise NotFound(
         _("No administrative unit has the code %(code)s on %(date)s. The code was used by: %(records)s.")
@@ -123,7 +124,7 @@ def unit_get(*, code: str, date: dt.date | None = None) -> AdminUnit:
             "records": "; ".join(f"{u.name} ({u.period_label})" for u in history),
         },
         {"code": code, "date": day.isoformat(), "history": [u.key for u in history]},
-        code="unit_not_valid_on_date",
+        code=ErrorCode.UNIT_NOT_VALID_ON_DATE,
     )
 
 
@@ -161,7 +162,7 @@ def group_get(*, key: str) -> UnitGroup:
         raise NotFound(
             _('There is no group "%(key)s". Known groups: %(known)s.') % {"key": key, "known": known or "–"},
             {"group": key},
-            code="unknown_group",
+            code=ErrorCode.UNKNOWN_GROUP,
         )
     return group
 
@@ -367,7 +368,7 @@ class _StatBook:
                 _("No %(year)s area and population figures for %(units)s, nor for all of its predecessors.")
                 % {"year": self.year, "units": ", ".join(f"{u.name} ({u.code}, {u.period_label})" for u in missing)},
                 {"year": self.year, "units": [u.key for u in missing]},
-                code="missing_figures",
+                code=ErrorCode.MISSING_FIGURES,
             )
         return rows
 
@@ -394,7 +395,7 @@ def _profile_date(group: UnitGroup, year: int, date: dt.date | None) -> tuple[dt
             raise NotFound(
                 _("The group %(group)s has no members on %(date)s.") % {"group": group.name, "date": format_date(date)},
                 {"group": group.key, "date": date.isoformat()},
-                code="no_members",
+                code=ErrorCode.NO_MEMBERS,
             )
         return date, None
     default = dt.date(year, 12, 31)
@@ -406,7 +407,7 @@ def _profile_date(group: UnitGroup, year: int, date: dt.date | None) -> tuple[dt
     with_members = sorted((abs((d - default).days), d) for d in candidates if _group_memberships_on(group, d).exists())
     if not with_members:
         raise NotFound(
-            _("The group %(group)s has no members.") % {"group": group.name}, {"group": group.key}, code="no_members"
+            _("The group %(group)s has no members.") % {"group": group.name}, {"group": group.key}, code=ErrorCode.NO_MEMBERS
         )
     used = with_members[0][1]
     note = _("The group had no members on %(default)s; the membership of %(used)s is used instead.") % {
@@ -424,7 +425,7 @@ def _country_figures(day: dt.date, year: int) -> tuple[AdminUnit, Decimal, Decim
             _("No %(year)s area and population figures for the whole country, so shares cannot be computed.")
             % {"year": year},
             {"year": year},
-            code="missing_country_figures",
+            code=ErrorCode.MISSING_COUNTRY_FIGURES,
         )
     return (
         country,
@@ -444,14 +445,14 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
     years = stat_years()
     if year is None:
         if not years:
-            raise NotFound(_("No area and population figures are loaded."), {"years_available": []}, code="no_data")
+            raise NotFound(_("No area and population figures are loaded."), {"years_available": []}, code=ErrorCode.NO_DATA)
         year = years[-1]
     if year not in years:
         raise NotFound(
             _("No area and population figures for %(year)s. Years available: %(years)s.")
             % {"year": year, "years": ", ".join(str(y) for y in years) or "–"},
             {"year": year, "years_available": years},
-            code="no_data",
+            code=ErrorCode.NO_DATA,
         )
     day, date_note = _profile_date(group, year, date)
     book = _StatBook(year)

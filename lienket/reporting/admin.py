@@ -2,7 +2,9 @@
 
 Editable here: indicators (with their aggregation rules checked), disaggregations, data sets with their elements
 (one data set per indicator per period type), validation rules (the expression is parsed and its indicator
-codes checked when saved) and plan targets (saved through ``services.target_set``, so they are audited).
+codes checked when saved) and plan targets (saved through ``services.target_set``, so they are audited). Every
+add, change and delete of a disaggregation, indicator, data set or validation rule writes an audit entry
+(who, what, before → after), like a service does (AuditedCatalogueAdmin).
 
 Read-only here: periods (created from their codes), submissions (their state changes only through the
 workflow, with its permission checks and audit), data values and their history (written only by
@@ -23,9 +25,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lienket.core.audit import audit_log, object_type_of, snapshot
 from lienket.core.errors import ApplicationError
 
 from . import services, values
+from .codes import AuditAction
 from .models import (
     DataSet,
     DataSetElement,
@@ -63,6 +67,52 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 # Catalogue
 
 
+class AuditedCatalogueAdmin(admin.ModelAdmin):
+    """Adds, changes and deletes made here write the audit entry a service would: who, what, before → after.
+
+    The admin saves the object (save_model), then its inline rows (save_related), inside one transaction
+    (changeform_view and delete_view are atomic), so the entry commits with the change. The inline rows named by
+    `audit_rows` are part of the object's before/after. A save that changes nothing writes no entry.
+    """
+
+    #: (create, update, delete) actions of this model.
+    audit_actions: tuple[AuditAction, AuditAction, AuditAction]
+    #: Reverse accessor of the inline rows recorded with the object (e.g. a data set's "elements").
+    audit_rows: str | None = None
+
+    def audit_state(self, obj: Any) -> dict[str, Any]:
+        state = snapshot(obj)
+        if self.audit_rows:
+            state[self.audit_rows] = [snapshot(row) for row in getattr(obj, self.audit_rows).order_by("pk")]
+        return state
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        obj._audit_before = self.audit_state(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before, after = getattr(obj, "_audit_before", None), self.audit_state(obj)
+        if before == after:
+            return
+        create, update, _delete = self.audit_actions
+        audit_log(actor=request.user, action=update if before is not None else create, obj=obj,
+                  before=before, after=after, reason="admin")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        before, object_type, object_id, object_repr = self.audit_state(obj), object_type_of(obj), obj.pk, str(obj)
+        super().delete_model(request, obj)
+        audit_log(actor=request.user, action=self.audit_actions[2], object_type=object_type, object_id=object_id,
+                  object_repr=object_repr, before=before, reason="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # The bulk "delete selected" action: one entry per object, as for a single delete.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 class DisaggregationOptionInline(admin.TabularInline):
     model = DisaggregationOption
     extra = 0
@@ -70,7 +120,9 @@ class DisaggregationOptionInline(admin.TabularInline):
 
 
 @admin.register(Disaggregation)
-class DisaggregationAdmin(admin.ModelAdmin):
+class DisaggregationAdmin(AuditedCatalogueAdmin):
+    audit_actions = (AuditAction.DISAGGREGATION_CREATE, AuditAction.DISAGGREGATION_UPDATE, AuditAction.DISAGGREGATION_DELETE)
+    audit_rows = "options"
     list_display = ("code", "name", "name_en")
     search_fields = ("code", "name", "name_en")
     inlines = [DisaggregationOptionInline]
@@ -123,7 +175,8 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedCatalogueAdmin):
+    audit_actions = (AuditAction.INDICATOR_CREATE, AuditAction.INDICATOR_UPDATE, AuditAction.INDICATOR_DELETE)
     form = IndicatorForm
     list_display = (
         "code", "name", "unit_of_measure", "value_type", "aggregation", "time_aggregation", "cumulative_ytd",
@@ -182,7 +235,9 @@ class DataSetElementInline(admin.TabularInline):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(admin.ModelAdmin):
+class DataSetAdmin(AuditedCatalogueAdmin):
+    audit_actions = (AuditAction.DATASET_CREATE, AuditAction.DATASET_UPDATE, AuditAction.DATASET_DELETE)
+    audit_rows = "elements"
     list_display = ("code", "name", "period_type", "reporting_group", "cutoff_day", "due_days", "edit_days_after_due", "is_active")
     list_filter = ("period_type", "is_active", "is_sample")
     search_fields = ("code", "name", "name_en")
@@ -219,7 +274,10 @@ class ValidationRuleForm(forms.ModelForm):
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(AuditedCatalogueAdmin):
+    audit_actions = (
+        AuditAction.VALIDATION_RULE_CREATE, AuditAction.VALIDATION_RULE_UPDATE, AuditAction.VALIDATION_RULE_DELETE,
+    )
     form = ValidationRuleForm
     list_display = ("code", "name", "dataset", "expression", "severity", "is_active")
     list_filter = ("severity", "is_active", "dataset")

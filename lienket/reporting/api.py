@@ -30,6 +30,7 @@ from lienket.regions.keys import unit_key_parse, unit_key_problem
 from lienket.regions.models import AdminUnit
 
 from . import csv, permissions, selectors, services
+from .codes import ErrorCode
 from .models import (
     DataSet,
     DataSetElement,
@@ -75,7 +76,7 @@ MAX_ITEMS_OUT = 1000
 def _dataset_get(code: str) -> DataSet:
     dataset = DataSet.objects.select_related("reporting_group").filter(code=nfc(code)).first()
     if dataset is None:
-        raise NotFound(_("There is no data set with code “%(code)s”.") % {"code": code}, {"dataset": code}, code="unknown_dataset")
+        raise NotFound(_("There is no data set with code “%(code)s”.") % {"code": code}, {"dataset": code}, code=ErrorCode.UNKNOWN_DATASET)
     return dataset
 
 
@@ -83,7 +84,7 @@ def _indicator_get(code: str) -> Indicator:
     indicator = _indicator_qs().filter(code=nfc(code)).first()
     if indicator is None:
         raise NotFound(
-            _("There is no indicator with code “%(code)s”.") % {"code": code}, {"indicator": code}, code="unknown_indicator"
+            _("There is no indicator with code “%(code)s”.") % {"code": code}, {"indicator": code}, code=ErrorCode.UNKNOWN_INDICATOR
         )
     return indicator
 
@@ -98,14 +99,14 @@ def _unit_ids(raw: str) -> list[int]:
     text = nfc(raw)
     problem = unit_key_problem(text)
     if problem:
-        raise ValidationFailed(problem, {"unit": raw}, code="invalid_unit")
+        raise ValidationFailed(problem, {"unit": raw}, code=ErrorCode.INVALID_UNIT)
     key = unit_key_parse(text)
     qs = AdminUnit.objects.filter(code=key.code)
     if key.valid_from is not None:
         qs = qs.filter(valid_from=key.valid_from)
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
-        raise NotFound(_("There is no administrative unit with code “%(code)s”.") % {"code": raw}, {"unit": raw}, code="unknown_unit")
+        raise NotFound(_("There is no administrative unit with code “%(code)s”.") % {"code": raw}, {"unit": raw}, code=ErrorCode.UNKNOWN_UNIT)
     return ids
 
 
@@ -113,7 +114,7 @@ def _status_check(status: str) -> str:
     if status not in SubmissionStatus.values:
         raise ValidationFailed(
             _("Unknown status “%(status)s”. Allowed: %(allowed)s.") % {"status": status, "allowed": ", ".join(SubmissionStatus.values)},
-            {"status": status}, code="invalid_status",
+            {"status": status}, code=ErrorCode.INVALID_STATUS,
         )
     return status
 
@@ -332,28 +333,28 @@ def _body_read(request: HttpRequest, reason: str) -> tuple[list[ValueItem], str,
         body = request.body
     except RequestDataTooBig:
         raise ApplicationError(
-            "too_large", _("The request body is too large. Split the values into smaller batches."), status=413
+            ErrorCode.TOO_LARGE, _("The request body is too large. Split the values into smaller batches."), status=413
         ) from None
     ctype = (request.content_type or "").lower()
     if not body.strip():
-        raise ApplicationError("empty_body", _("The request body is empty."), status=400)
+        raise ApplicationError(ErrorCode.EMPTY_BODY, _("The request body is empty."), status=400)
     if ctype in JSON_TYPES or ctype.endswith("+json"):
         try:
             data = json.loads(body, parse_float=Decimal)
         except json.JSONDecodeError as exc:
             raise ApplicationError(
-                "invalid_json", _("The body is not valid JSON (line %(line)s, column %(col)s: %(error)s).")
+                ErrorCode.INVALID_JSON, _("The body is not valid JSON (line %(line)s, column %(col)s: %(error)s).")
                 % {"line": exc.lineno, "col": exc.colno, "error": exc.msg}, {"line": exc.lineno, "column": exc.colno}, status=400,
             ) from None
         except (ValueError, RecursionError):
-            raise ApplicationError("invalid_json", _("The body is not valid JSON."), status=400) from None
+            raise ApplicationError(ErrorCode.INVALID_JSON, _("The body is not valid JSON."), status=400) from None
         items, body_reason, problems = csv.json_read(data)
         return items, body_reason or reason, problems, "api"
     if ctype in CSV_TYPES:
         items, problems = csv.csv_read(csv.csv_decode(body, request.encoding))
         return items, reason, problems, "csv"
     raise ApplicationError(
-        "unsupported_media_type",
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         _("Send the values as Content-Type: application/json or text/csv (got “%(type)s”).") % {"type": ctype or "—"},
         {"accepted": sorted(JSON_TYPES | CSV_TYPES)}, status=415,
     )
@@ -370,9 +371,9 @@ def _values_refused(errors: list[dict[str, Any]], total: int) -> ApplicationErro
     details = {"errors": errors[:1000], "error_count": total}
     if total == len(errors) and all(e.get("code") == "forbidden" for e in errors):
         return ApplicationError(
-            "forbidden", _("You may not change any of these values; nothing was saved."), details, status=403,
+            ErrorCode.FORBIDDEN, _("You may not change any of these values; nothing was saved."), details, status=403,
         )
-    return ValidationFailed(_("%(count)s error(s) found; nothing was saved.") % {"count": total}, details, code="invalid_values")
+    return ValidationFailed(_("%(count)s error(s) found; nothing was saved.") % {"count": total}, details, code=ErrorCode.INVALID_VALUES)
 
 
 def _apply_out(result: ApplyResult) -> dict[str, Any]:
@@ -424,7 +425,7 @@ def datavalue_write(
     if len(reason) > MAX_REASON:
         raise ValidationFailed(
             _("The reason has %(length)s characters; at most %(max)s are allowed.") % {"length": len(reason), "max": MAX_REASON},
-            {"field": "reason", "max_length": MAX_REASON}, code="too_long",
+            {"field": "reason", "max_length": MAX_REASON}, code=ErrorCode.TOO_LONG,
         )
     if problems:  # check the readable values too, so one answer lists every problem
         listed, total = services.datavalues_problems(actor=user, items=items, problems=problems, source=source, reason=reason)
@@ -509,7 +510,7 @@ def submission_create(request: HttpRequest, payload: SubmissionOpenIn) -> Status
     spec = _period_for(dataset, payload.period)
     problem = unit_key_problem(nfc(payload.unit))
     if problem:
-        raise ValidationFailed(problem, {"unit": payload.unit}, code="invalid_unit")
+        raise ValidationFailed(problem, {"unit": payload.unit}, code=ErrorCode.INVALID_UNIT)
     unit = selectors.unit_resolve(code=payload.unit, dataset=dataset, period=spec)
     existed = Submission.objects.filter(dataset=dataset, unit=unit, period__code=spec.code).exists()
     sub = services.submission_open(dataset=dataset, unit=unit, period_code=spec.code, actor=user)
@@ -537,9 +538,9 @@ def _transition_body(request: HttpRequest) -> TransitionIn:
     try:
         data = json.loads(request.body)
     except (ValueError, RecursionError):
-        raise ApplicationError("invalid_json", _("The body is not valid JSON."), status=400) from None
+        raise ApplicationError(ErrorCode.INVALID_JSON, _("The body is not valid JSON."), status=400) from None
     if not isinstance(data, dict):
-        raise ApplicationError("invalid_body", _("The body must be a JSON object such as {\"reason\": \"...\", \"version\": 3}."), status=400)
+        raise ApplicationError(ErrorCode.INVALID_BODY, _("The body must be a JSON object such as {\"reason\": \"...\", \"version\": 3}."), status=400)
     try:
         return TransitionIn.model_validate(data)
     except PydanticValidationError as exc:

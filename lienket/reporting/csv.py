@@ -28,6 +28,7 @@ from lienket.core.formats import parse_number
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import UnitKey, unit_key_parse, unit_key_problem
 
+from .codes import ErrorCode
 from .schemas import MAX_COMMENT
 from .values import ValueItem
 
@@ -145,14 +146,14 @@ def csv_decode(body: bytes, charset: str | None = None) -> str:
         codecs.lookup(encoding)
     except LookupError:
         raise ApplicationError(
-            "unsupported_charset", _("Unknown character set “%(charset)s”. Send the CSV as UTF-8.") % {"charset": charset},
+            ErrorCode.UNSUPPORTED_CHARSET, _("Unknown character set “%(charset)s”. Send the CSV as UTF-8.") % {"charset": charset},
             status=415,
         ) from None
     try:
         text = body.decode("utf-8-sig" if encoding in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
         raise ApplicationError(
-            "invalid_encoding",
+            ErrorCode.INVALID_ENCODING,
             _("The CSV is not valid %(charset)s text (byte %(pos)s). Save it as “CSV UTF-8”.")
             % {"charset": encoding.upper(), "pos": exc.start + 1},
             status=400,
@@ -175,7 +176,7 @@ def csv_read(text: str) -> tuple[list[ValueItem], list[dict[str, Any]]]:
     ApplicationError at once: there is nothing sensible to say about single rows then.
     """
     if not text.strip():
-        raise ApplicationError("empty_body", _("The request body is empty: send a CSV with a header row."), status=400)
+        raise ApplicationError(ErrorCode.EMPTY_BODY, _("The request body is empty: send a CSV with a header row."), status=400)
     expected = ",".join(IMPORT_HEADER)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
@@ -196,7 +197,7 @@ def csv_read(text: str) -> tuple[list[ValueItem], list[dict[str, Any]]]:
             data_rows += 1
             if data_rows > MAX_ROWS:
                 raise ApplicationError(
-                    "too_many_rows",
+                    ErrorCode.TOO_MANY_ROWS,
                     _("The file has more than %(max)s data rows. Split it into smaller files.") % {"max": f"{MAX_ROWS:,}"},
                     {"max_rows": MAX_ROWS}, status=413,
                 )
@@ -210,11 +211,11 @@ def csv_read(text: str) -> tuple[list[ValueItem], list[dict[str, Any]]]:
                 items.append(item)
     except csv.Error as exc:
         raise ApplicationError(
-            "invalid_csv", _("The CSV cannot be read near row %(n)s: %(error)s") % {"n": reader.line_num, "error": exc},
+            ErrorCode.INVALID_CSV, _("The CSV cannot be read near row %(n)s: %(error)s") % {"n": reader.line_num, "error": exc},
             {"line": reader.line_num}, status=400,
         ) from None
     if header is None:
-        raise ApplicationError("empty_body", _("The request body is empty: send a CSV with a header row."), status=400)
+        raise ApplicationError(ErrorCode.EMPTY_BODY, _("The request body is empty: send a CSV with a header row."), status=400)
     return items, errors
 
 
@@ -231,7 +232,7 @@ def _header_check(header: list[str], expected: str, row_no: int) -> dict[str, in
         if duplicates:
             problems.append(_("repeated column(s): %(cols)s") % {"cols": ", ".join(duplicates)})
         raise ApplicationError(
-            "invalid_header",
+            ErrorCode.INVALID_HEADER,
             _("Row %(n)s must be the header “%(expected)s” (%(problems)s).")
             % {"n": row_no, "expected": expected, "problems": "; ".join(problems)},
             {"expected": IMPORT_HEADER, "found": header, "missing": missing, "unknown": unknown, "repeated": duplicates},
@@ -330,21 +331,21 @@ def json_read(data: Any) -> tuple[list[ValueItem], str, list[dict[str, Any]]]:
     and the problems found in single items. A body of the wrong shape raises an ApplicationError."""
     if not isinstance(data, dict) or not isinstance(data.get("values"), list):
         raise ApplicationError(
-            "invalid_body", _("The body must be a JSON object {\"values\": [...], \"reason\": \"...\"}."), status=400
+            ErrorCode.INVALID_BODY, _("The body must be a JSON object {\"values\": [...], \"reason\": \"...\"}."), status=400
         )
     unknown_top = sorted(set(data) - JSON_TOP_KEYS)
     if unknown_top:
         raise ApplicationError(
-            "invalid_body", _("Unknown field(s) in the body: %(fields)s.") % {"fields": ", ".join(unknown_top)},
+            ErrorCode.INVALID_BODY, _("Unknown field(s) in the body: %(fields)s.") % {"fields": ", ".join(unknown_top)},
             {"unknown": unknown_top}, status=400,
         )
     reason = data.get("reason") or ""
     if not isinstance(reason, str):
-        raise ApplicationError("invalid_body", _("“reason” must be text."), {"field": "reason"}, status=400)
+        raise ApplicationError(ErrorCode.INVALID_BODY, _("“reason” must be text."), {"field": "reason"}, status=400)
     values = data["values"]
     if len(values) > MAX_ROWS:
         raise ApplicationError(
-            "too_many_rows", _("The body has more than %(max)s values. Send them in smaller batches.") % {"max": f"{MAX_ROWS:,}"},
+            ErrorCode.TOO_MANY_ROWS, _("The body has more than %(max)s values. Send them in smaller batches.") % {"max": f"{MAX_ROWS:,}"},
             {"max_rows": MAX_ROWS}, status=413,
         )
     items: list[ValueItem] = []

@@ -149,13 +149,21 @@ class Indicator(models.Model):
         return self.name if lang.startswith("vi") or not self.name_en else self.name_en
 
     def in_use(self, start: dt.date, end: dt.date) -> bool:
-        """Whether the indicator was collected during [start, end] (e.g. gross output at 2010 prices: until 2020)."""
-        return (self.used_from is None or self.used_from <= end) and (self.used_to is None or self.used_to >= start)
+        """Whether the indicator is collected during [start, end]: active, and used then (e.g. gross output at
+        2010 prices: until 2020). The one definition, for the writer, the validator and the forms (in_use_q)."""
+        return (
+            self.is_active
+            and (self.used_from is None or self.used_from <= end)
+            and (self.used_to is None or self.used_to >= start)
+        )
 
     @staticmethod
     def in_use_q(start: dt.date, end: dt.date, prefix: str = "") -> Q:
-        return (Q(**{f"{prefix}used_from__isnull": True}) | Q(**{f"{prefix}used_from__lte": end})) & (
-            Q(**{f"{prefix}used_to__isnull": True}) | Q(**{f"{prefix}used_to__gte": start})
+        """in_use() as a filter."""
+        return (
+            Q(**{f"{prefix}is_active": True})
+            & (Q(**{f"{prefix}used_from__isnull": True}) | Q(**{f"{prefix}used_from__lte": end}))
+            & (Q(**{f"{prefix}used_to__isnull": True}) | Q(**{f"{prefix}used_to__gte": start}))
         )
 
     @property

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from lienket.core.errors import ValidationFailed
 
+from .codes import ErrorCode
+
 
 class PeriodType:
     MONTH = "month"
@@ -106,7 +108,7 @@ def parse_period(code: str) -> PeriodSpec:
         _('"%(code)s" is not a period code. Use 202501 (month), 2025Q1 (quarter), 2025S1 (6 months), 2025N9 (9 months) or 2025 (year).')
         % {"code": code},
         {"value": code},
-        code="invalid_period",
+        code=ErrorCode.INVALID_PERIOD,
     )
 
 
@@ -137,6 +139,6 @@ def period_type_check(*, dataset: Any, spec: PeriodSpec) -> PeriodSpec:
             _("%(dataset)s is reported per %(ptype)s, not for period %(period)s.")
             % {"dataset": dataset.code, "ptype": dataset.get_period_type_display().lower(), "period": spec.code},
             {"dataset": dataset.code, "period": spec.code, "period_type": dataset.period_type},
-            code="wrong_period_type",
+            code=ErrorCode.WRONG_PERIOD_TYPE,
         )
     return spec

@@ -24,6 +24,7 @@ from lienket.regions.models import AdminUnit, UnitSuccession
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import permissions
+from .codes import ErrorCode
 from .models import (
     DataSet,
     DataSetElement,
@@ -72,7 +73,7 @@ def unit_resolve(*, code: str, dataset: DataSet, period: PeriodSpec | Period) ->
         raise NotFound(
             _("No administrative unit with code “%(code)s” reports on %(date)s.") % {"code": code, "date": day.strftime("%d/%m/%Y")},
             {"unit": code},
-            code="unknown_unit",
+            code=ErrorCode.UNKNOWN_UNIT,
         )
     return unit
 
@@ -211,7 +212,7 @@ def dataset_get(*, code: str) -> DataSet:
     dataset = DataSet.objects.select_related("reporting_group").filter(code=(code or "").strip()).first()
     if dataset is None:
         raise NotFound(_("There is no data set with code “%(code)s”.") % {"code": code}, {"dataset": code},
-                       code="unknown_dataset")
+                       code=ErrorCode.UNKNOWN_DATASET)
     return dataset
 
 
@@ -235,7 +236,7 @@ def year_param(raw: str | None, *, default: int) -> int:
         return default
     if not is_ascii_int(text) or not 1990 <= int(text) <= 2100:
         raise ValidationFailed(_("“%(year)s” is not a valid year (1990–2100).") % {"year": text[:20]}, {"field": "year"},
-                               code="invalid_year")
+                               code=ErrorCode.INVALID_YEAR)
     return int(text)
 
 
@@ -393,7 +394,7 @@ def submission_search(
             key = unit_key_parse(unit)
         except ValidationFailed:
             raise ValidationFailed(_("“%(unit)s” is not a unit code or key (e.g. 25 or 25@2025-07-01).") % {"unit": unit},
-                                   {"field": "unit"}, code="invalid_unit") from None
+                                   {"field": "unit"}, code=ErrorCode.INVALID_UNIT) from None
         qs = qs.filter(unit__code=key.code)
         if key.valid_from is not None:
             qs = qs.filter(unit__valid_from=key.valid_from)
@@ -639,5 +640,5 @@ def unit_by_key(*, key: str, on: dt.date | None = None) -> AdminUnit:
     except ValidationFailed:
         unit = None
     if unit is None:
-        raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key}, {"unit": key}, code="unknown_unit")
+        raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key}, {"unit": key}, code=ErrorCode.UNKNOWN_UNIT)
     return unit

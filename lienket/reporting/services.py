@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -23,6 +23,7 @@ from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
 from . import permissions
+from .codes import AuditAction, ErrorCode
 from .models import (
     DataSet,
     DataValue,
@@ -42,7 +43,7 @@ from .workflow import transition_check, transition_get
 # Submissions
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, actor: Any) -> Submission:
     """The submission for (data set, unit, period), created as a draft the first time its unit opens it."""
     spec = parse_period(period_code)
@@ -51,7 +52,7 @@ def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, acto
         raise ValidationFailed(
             _("%(unit)s does not report %(dataset)s for %(period)s (reporting units are those valid on the due date %(date)s).")
             % {"unit": unit.name, "dataset": dataset.code, "period": spec.label(), "date": dataset.due_date(spec).strftime("%d/%m/%Y")},
-            code="not_a_reporting_unit",
+            code=ErrorCode.NOT_A_REPORTING_UNIT,
         )
     period = Period.for_code(spec.code)
     existing = Submission.objects.filter(dataset=dataset, unit=unit, period=period).select_related("dataset", "unit", "period").first()
@@ -62,11 +63,11 @@ def submission_open(*, dataset: DataSet, unit: AdminUnit, period_code: str, acto
     if not (permissions.is_province_user_of(actor, unit) or permissions.is_coordinator(actor)):
         raise PermissionDenied(_("Only officers and the director of %(unit)s can start its report.") % {"unit": unit.name})
     submission = Submission.objects.create(dataset=dataset, unit=unit, period=period)
-    audit_log(actor=actor, action="submission.create", obj=submission, after=snapshot(submission))
+    audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=submission, after=snapshot(submission))
     return submission
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_transition(
     *, submission: Submission, actor: Any, action: str, reason: str = "", expected_version: int | None = None,
     reopen_days: int | None = None,
@@ -93,7 +94,7 @@ def submission_transition(
             _("This report was changed by someone else (now %(status)s, version %(version)s). Reload the page and try again.")
             % {"status": current.get_status_display().lower(), "version": current.version},
             {"current_version": current.version, "status": current.status},
-            code="version_conflict",
+            code=ErrorCode.VERSION_CONFLICT,
         )
     transition = transition_check(status=current.status, action=action, reason=reason)
     if action == "submit":
@@ -104,7 +105,7 @@ def submission_transition(
             raise ValidationFailed(
                 _("The report cannot be submitted: %(count)s problem(s) must be fixed first.") % {"count": len(report.blocking)},
                 {"violations": [v.as_dict() for v in report.blocking]},
-                code="validation_failed",
+                code=ErrorCode.VALIDATION_FAILED,
             )
     before = snapshot(current)
     now = timezone.now()
@@ -120,11 +121,11 @@ def submission_transition(
         if action == "reopen":
             days = reopen_days if reopen_days is not None else current.dataset.edit_days_after_due or 7
             updates["reopened_until"] = timezone.localdate() + dt.timedelta(days=max(days, 1))
-    rows = Submission.objects.filter(pk=current.pk, version=current.version).update(**updates)
-    if rows != 1:  # pragma: no cover - guarded by select_for_update; kept for databases without row locks
-        raise Conflict(_("This report was changed by someone else. Reload the page and try again."), code="version_conflict")
+    # The row is locked since it was read (select_for_update; SQLite's transactions are IMMEDIATE), so the
+    # version compared above is still the stored one.
+    Submission.objects.filter(pk=current.pk).update(**updates)
     current.refresh_from_db()
-    audit_log(actor=actor, action=f"submission.{action}", obj=current, before=before, after=snapshot(current), reason=reason)
+    audit_log(actor=actor, action=AuditAction(f"submission.{action}"), obj=current, before=before, after=snapshot(current), reason=reason)
     return current
 
 
@@ -204,7 +205,7 @@ def _rows_update(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...
 def _changed_meanwhile() -> Conflict:
     return Conflict(
         _("These values were changed by someone else meanwhile; nothing was saved. Reload and try again."),
-        code="version_conflict",
+        code=ErrorCode.VERSION_CONFLICT,
     )
 
 
@@ -235,7 +236,7 @@ def _lock_reports(
         # once the other transaction commits, and it reads the other's row instead.
         sub, created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
         if created:
-            audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+            audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=sub, after=snapshot(sub))
         sub_cache[skey] = sub
     ids = sorted({sub.pk for key, sub in sub_cache.items() if key in wanted and sub is not None})
     locked = {
@@ -424,12 +425,12 @@ def datavalues_apply(
                 _("%(count)s value(s) were changed by someone else meanwhile; nothing was saved. Reload and try again.")
                 % {"count": len(errors)},
                 {"errors": errors[:1000], "error_count": len(errors)},
-                code="version_conflict",
+                code=ErrorCode.VERSION_CONFLICT,
             )
         raise ValidationFailed(
             _("%(count)s error(s) found; nothing was saved.") % {"count": len(errors)},
             {"errors": errors[:1000], "error_count": len(errors)},
-            code="invalid_values",
+            code=ErrorCode.INVALID_VALUES,
         )
 
     for kind, item, indicator, _ds, unit, spec, option, number, _cur in actions:
@@ -477,13 +478,11 @@ def datavalues_apply(
             if sub is None:
                 sub, _created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period)
                 if _created:
-                    audit_log(actor=actor, action="submission.create", obj=sub, after=snapshot(sub))
+                    audit_log(actor=actor, action=AuditAction.SUBMISSION_CREATE, obj=sub, after=snapshot(sub))
             submissions[skey] = sub
         sub = submissions[skey]
         option_id = option.pk if option else None
         if kind == "create":
-            if number is None:  # pragma: no cover - classified above
-                continue
             estimate = item.is_estimate
             if estimate is None:
                 if dataset.pk not in estimate_defaults:
@@ -495,8 +494,7 @@ def datavalues_apply(
                             reason, source, now, user_id))
             touched[sub.pk]["created"] += 1
         elif kind == "update":
-            if current is None or number is None:  # pragma: no cover - classified above
-                continue
+            current = cast(DataValue, current)  # classified above: an update has a stored value
             new_est = current.is_estimate if item.is_estimate is None else item.is_estimate
             new_comment = current.comment if item.comment is None else nfc(item.comment)
             updates.append((number, new_est, new_comment, current.version + 1, user_id, now, sub.pk, current.pk, current.version))
@@ -504,8 +502,7 @@ def datavalues_apply(
                             current.is_estimate, new_est, reason, source, now, user_id))
             touched[sub.pk]["changed"] += 1
         elif kind == "delete":
-            if current is None:  # pragma: no cover - classified above
-                continue
+            current = cast(DataValue, current)  # classified above: a delete has a stored value
             deletes.append((current.pk, current.version))
             history.append((unit.pk, period.pk, indicator.pk, option_id, DataValueAudit.Kind.DELETE.value, current.value, None,
                             current.is_estimate, None, reason, source, now, user_id))
@@ -533,7 +530,7 @@ def datavalues_apply(
     for sub in submissions.values():
         counts = touched.get(sub.pk)
         if counts:
-            audit_log(actor=actor, action="datavalues.save", obj=sub, after={**counts, "source": source}, reason=reason)
+            audit_log(actor=actor, action=AuditAction.DATAVALUES_SAVE, obj=sub, after={**counts, "source": source}, reason=reason)
     result.submissions = sorted(touched)
     if progress is not None:
         progress(total, total)
@@ -551,7 +548,7 @@ def datavalues_problems(
         try:
             datavalues_apply(actor=actor, items=items, source=source, dry_run=True, reason=reason)
         except (ValidationFailed, Conflict) as exc:
-            if exc.code not in {"invalid_values", "version_conflict"} or not isinstance(exc.details, dict):
+            if exc.code not in {ErrorCode.INVALID_VALUES, ErrorCode.VERSION_CONFLICT} or not isinstance(exc.details, dict):
                 raise
             listed += list(exc.details["errors"])
             total += int(exc.details["error_count"])
@@ -571,7 +568,7 @@ def target_set(
     if not permissions.can_set_target(actor, unit):
         raise PermissionDenied(_("Only %(unit)s's officers and director or the Ministry coordinator can set its targets.") % {"unit": unit.name})
     if not 1990 <= int(year) <= 2100:
-        raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year}, code="invalid_year")
+        raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year}, code=ErrorCode.INVALID_YEAR)
     try:
         number = value_parse(value, indicator)
     except ValueError as exc:
@@ -581,7 +578,7 @@ def target_set(
     if number is None:
         if current is not None:
             current.delete()
-            audit_log(actor=actor, action="target.delete", object_type="reporting.target", object_id=f"{indicator.code}/{unit.key}/{year}",
+            audit_log(actor=actor, action=AuditAction.TARGET_DELETE, object_type="reporting.target", object_id=f"{indicator.code}/{unit.key}/{year}",
                       object_repr=str(current), before=before)
         return None
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -595,7 +592,7 @@ def target_set(
         current.save()
     else:
         return current
-    audit_log(actor=actor, action="target.set", obj=current, before=before, after=snapshot(current))
+    audit_log(actor=actor, action=AuditAction.TARGET_SET, obj=current, before=before, after=snapshot(current))
     return current
 
 
@@ -609,7 +606,7 @@ class TargetItem:
     key: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def targets_set(*, actor: Any, unit: AdminUnit, year: int, items: list[TargetItem], source: str = "") -> int:
     """Set several targets of one unit and year, all or nothing; returns how many changed. A value equal to the
     stored one is left alone (its source included). If any target cannot be set nothing is saved and
@@ -638,6 +635,6 @@ def targets_set(*, actor: Any, unit: AdminUnit, year: int, items: list[TargetIte
     if errors:
         raise ValidationFailed(
             _("%(count)s target(s) could not be saved; nothing was saved.") % {"count": len(errors)},
-            {"errors": errors}, code="invalid_targets",
+            {"errors": errors}, code=ErrorCode.INVALID_TARGETS,
         )
     return changed

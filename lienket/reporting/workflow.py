@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienket.core.errors import ApplicationError
 
+from .codes import ErrorCode
 from .models import SubmissionStatus as S
 
 
@@ -48,7 +49,7 @@ def transition_get(action: str) -> Transition:
         return TRANSITIONS[action]
     except KeyError:
         raise ApplicationError(
-            "unknown_action",
+            ErrorCode.UNKNOWN_ACTION,
             gettext("Unknown action “%(action)s”. Allowed: %(allowed)s.") % {"action": action, "allowed": ", ".join(TRANSITIONS)},
             status=422,
         ) from None
@@ -59,7 +60,7 @@ def transition_check(*, status: str, action: str, reason: str = "") -> Transitio
     transition = transition_get(action)
     if status not in transition.sources:
         raise ApplicationError(
-            "invalid_transition",
+            ErrorCode.INVALID_TRANSITION,
             gettext("Cannot %(action)s a submission that is %(status)s.")
             % {"action": str(transition.label).lower(), "status": S(status).label.lower()},
             {"status": status, "action": action},
@@ -67,7 +68,7 @@ def transition_check(*, status: str, action: str, reason: str = "") -> Transitio
         )
     if transition.needs_reason and not reason.strip():
         raise ApplicationError(
-            "reason_required", gettext("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
+            ErrorCode.REASON_REQUIRED, gettext("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
             {"field": "reason"}, status=422,
         )
     return transition

@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from lienket.core.audit import audit_log, snapshot
 from lienket.core.errors import ApplicationError
 
-from . import services
+from . import admin_audit, services  # noqa: F401 - admin_audit registers the audit trail's admin
+from .codes import AuditAction
 from .forms import AdminLoginForm
 from .models import ApiToken, Membership, MinistryUnit, User
 
@@ -56,7 +57,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         after = snapshot(obj, USER_FIELDS)
         if before != after or not change:
-            audit_log(actor=request.user, action="user_update" if change else "user_create", obj=obj,
+            audit_log(actor=request.user, action=AuditAction.USER_UPDATE if change else AuditAction.USER_CREATE, obj=obj,
                       before=before, after=after, reason="admin")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
@@ -65,14 +66,14 @@ class UserAdmin(DjangoUserAdmin):
             return
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
-            audit_log(actor=request.user, action="membership_remove", obj=deleted,
+            audit_log(actor=request.user, action=AuditAction.MEMBERSHIP_REMOVE, obj=deleted,
                       before=services.membership_describe(deleted), reason="admin")
             deleted.delete()
         for membership in instances:
             is_new = membership.pk is None
             before = None if is_new else services.membership_describe(Membership.objects.get(pk=membership.pk))
             membership.save()
-            audit_log(actor=request.user, action="membership_add" if is_new else "membership_update", obj=membership,
+            audit_log(actor=request.user, action=AuditAction.MEMBERSHIP_ADD if is_new else AuditAction.MEMBERSHIP_UPDATE, obj=membership,
                       before=before, after=services.membership_describe(membership), reason="admin")
         formset.save_m2m()
 

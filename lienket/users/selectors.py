@@ -19,6 +19,7 @@ from lienket.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienket.core.models import AuditEntry
 
 from . import permissions
+from .codes import ErrorCode
 from .models import ApiToken, User
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -84,7 +85,7 @@ def _parse_moment(raw: str, *, field: str, end_of_day: bool) -> dt.datetime:
     raise ValidationFailed(
         _("%(field)s: “%(value)s” is not a valid date (use YYYY-MM-DD, e.g. 2025-07-01, or an ISO date-time).")
         % {"field": field, "value": text},
-        {"field": field, "value": text}, code="invalid_date",
+        {"field": field, "value": text}, code=ErrorCode.INVALID_DATE,
     )
 
 
@@ -103,7 +104,7 @@ def audit_filters_parse(
             raise ValidationFailed(
                 _("object: “%(value)s” is not an object reference; use app.model or app.model:id, "
                   "e.g. reporting.submission:12.") % {"value": object_ref},
-                {"field": "object", "value": object_ref}, code="invalid_object",
+                {"field": "object", "value": object_ref}, code=ErrorCode.INVALID_OBJECT,
             )
         object_type, object_id = match["type"], match["id"]
 
@@ -117,7 +118,7 @@ def audit_filters_parse(
     start = moment(since, "since", False)
     end = moment(until, "until", True)
     if start and end and end <= start:
-        raise ValidationFailed(_("until must not be before since."), {"field": "until"}, code="invalid_range")
+        raise ValidationFailed(_("until must not be before since."), {"field": "until"}, code=ErrorCode.INVALID_RANGE)
     return AuditFilters(
         object_type=object_type, object_id=object_id,
         actor=(actor or "").strip() or None, action=(action or "").strip() or None,

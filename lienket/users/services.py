@@ -31,6 +31,7 @@ from lienket.core.middleware import client_ip
 from lienket.core.text import nfc
 
 from . import permissions
+from .codes import AuditAction, ErrorCode
 from .models import PROVINCE_ROLES, ApiToken, Membership, MinistryUnit, Role, User
 from .tokens import token_generate
 
@@ -82,7 +83,7 @@ def role_parse(role: Role | str) -> Role:
         raise ValidationFailed(
             _("Unknown role “%(role)s”. Choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)},
             {"field": "role", "choices": list(Role.values)},
-            code="invalid_role",
+            code=ErrorCode.INVALID_ROLE,
         ) from None
 
 
@@ -99,7 +100,7 @@ def unit_resolve(*, code: str, on: dt.date | None = None) -> AdminUnit:
     if not raw:
         raise ValidationFailed(
             _("A province role needs the code of its administrative unit (e.g. --unit 01)."),
-            {"field": "unit"}, code="unit_required",
+            {"field": "unit"}, code=ErrorCode.UNIT_REQUIRED,
         )
     normalized = raw.zfill(2) if raw.isdigit() and len(raw) == 1 else raw
     versions = list(AdminUnit.objects.filter(code=normalized).order_by("valid_from"))
@@ -107,7 +108,7 @@ def unit_resolve(*, code: str, on: dt.date | None = None) -> AdminUnit:
         raise ValidationFailed(
             _("No administrative unit has the code “%(code)s”. Codes are GSO codes written as text, e.g. “01” for Hà Nội.")
             % {"code": raw},
-            {"field": "unit", "value": raw}, code="unit_unknown",
+            {"field": "unit", "value": raw}, code=ErrorCode.UNIT_UNKNOWN,
         )
     valid = [u for u in versions if u.is_valid_on(day)]
     if not valid:
@@ -126,20 +127,20 @@ def unit_resolve(*, code: str, on: dt.date | None = None) -> AdminUnit:
             message % {"code": normalized, "periods": periods, "date": _fmt_date(day)},
             {"field": "unit", "value": normalized, "date": day.isoformat(),
              "periods": [{"name": u.name, "valid_from": u.valid_from, "valid_to": u.valid_to} for u in versions]},
-            code="unit_not_valid_on_date",
+            code=ErrorCode.UNIT_NOT_VALID_ON_DATE,
         )
     if len(valid) > 1:
         raise ValidationFailed(
             _("The code “%(code)s” matches %(count)s units on %(date)s; the reference data needs fixing.")
             % {"code": normalized, "count": len(valid), "date": _fmt_date(day)},
-            {"field": "unit", "value": normalized}, code="unit_ambiguous",
+            {"field": "unit", "value": normalized}, code=ErrorCode.UNIT_AMBIGUOUS,
         )
     unit = valid[0]
     if unit.level != AdminUnit.Level.PROVINCE:
         raise ValidationFailed(
             _("%(name)s (%(code)s) is not a province; province roles need a province or centrally-run city.")
             % {"name": unit.name, "code": unit.code},
-            {"field": "unit", "value": normalized}, code="unit_not_province",
+            {"field": "unit", "value": normalized}, code=ErrorCode.UNIT_NOT_PROVINCE,
         )
     return unit
 
@@ -153,7 +154,7 @@ def ministry_unit_resolve(*, slug: str, on: dt.date | None = None) -> MinistryUn
         known = ", ".join(MinistryUnit.objects.order_by("slug").values_list("slug", flat=True).distinct()[:30])
         raise ValidationFailed(
             _("No Ministry unit has the slug “%(slug)s”. Known slugs: %(known)s.") % {"slug": raw, "known": known or "—"},
-            {"field": "ministry_unit", "value": raw}, code="ministry_unit_unknown",
+            {"field": "ministry_unit", "value": raw}, code=ErrorCode.MINISTRY_UNIT_UNKNOWN,
         )
     valid = [
         m for m in versions
@@ -164,7 +165,7 @@ def ministry_unit_resolve(*, slug: str, on: dt.date | None = None) -> MinistryUn
         raise ValidationFailed(
             _("The Ministry unit “%(slug)s” does not exist on %(date)s (it is valid %(periods)s).")
             % {"slug": raw, "date": _fmt_date(day), "periods": periods},
-            {"field": "ministry_unit", "value": raw}, code="ministry_unit_not_valid_on_date",
+            {"field": "ministry_unit", "value": raw}, code=ErrorCode.MINISTRY_UNIT_NOT_VALID_ON_DATE,
         )
     return valid[-1]
 
@@ -180,18 +181,18 @@ def conference_resolve(*, conference: Conference | int | str) -> Conference:
     except ValueError:
         raise ValidationFailed(
             _("“%(value)s” is not a year; give the conference's year, e.g. 2025.") % {"value": conference},
-            {"field": "conference", "value": str(conference)}, code="conference_invalid",
+            {"field": "conference", "value": str(conference)}, code=ErrorCode.CONFERENCE_INVALID,
         ) from None
     editions = list(Conference.objects.filter(year=year).select_related("series"))
     if not editions:
         raise ValidationFailed(
             _("There is no conference in %(year)s.") % {"year": year},
-            {"field": "conference", "value": year}, code="conference_unknown",
+            {"field": "conference", "value": year}, code=ErrorCode.CONFERENCE_UNKNOWN,
         )
     if len(editions) > 1:
         raise ValidationFailed(
             _("There are %(count)s conferences in %(year)s; choose one in the admin.") % {"count": len(editions), "year": year},
-            {"field": "conference", "value": year}, code="conference_ambiguous",
+            {"field": "conference", "value": year}, code=ErrorCode.CONFERENCE_AMBIGUOUS,
         )
     return editions[0]
 
@@ -217,7 +218,7 @@ def _scope_check(
         "conference": _("The role %(role)s needs a conference (--conference YEAR)."),
     }
     if need is not None and not given[need]:
-        raise ValidationFailed(hints[need] % {"role": role.value}, {"field": need}, code="scope_required")
+        raise ValidationFailed(hints[need] % {"role": role.value}, {"field": need}, code=ErrorCode.SCOPE_REQUIRED)
     allowed = {need} if need else set()
     if role == Role.MINISTRY_COORDINATOR:
         allowed = {"ministry_unit"}  # optional: the coordinating department
@@ -225,7 +226,7 @@ def _scope_check(
     if extra:
         raise ValidationFailed(
             _("The role %(role)s is not scoped to %(scope)s.") % {"role": role.value, "scope": labels[extra[0]]},
-            {"field": extra[0]}, code="scope_not_allowed",
+            {"field": extra[0]}, code=ErrorCode.SCOPE_NOT_ALLOWED,
         )
 
 
@@ -246,7 +247,7 @@ def _password_check(password: str, user: User) -> None:
     except DjangoValidationError as exc:
         raise ValidationFailed(
             _("The password is not acceptable: %(reasons)s") % {"reasons": " ".join(exc.messages)},
-            {"field": "password", "messages": exc.messages}, code="password_invalid",
+            {"field": "password", "messages": exc.messages}, code=ErrorCode.PASSWORD_INVALID,
         ) from None
 
 
@@ -284,17 +285,17 @@ def user_create(
     _check_manager(actor)
     username = nfc(username)
     if not username:
-        raise ValidationFailed(_("A username is required."), {"field": "username"}, code="username_required")
+        raise ValidationFailed(_("A username is required."), {"field": "username"}, code=ErrorCode.USERNAME_REQUIRED)
     try:
         UnicodeUsernameValidator()(username)
     except DjangoValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), {"field": "username"}, code="username_invalid") from None
+        raise ValidationFailed(" ".join(exc.messages), {"field": "username"}, code=ErrorCode.USERNAME_INVALID) from None
     if len(username) > 150:
-        raise ValidationFailed(_("The username is longer than 150 characters."), {"field": "username"}, code="username_invalid")
+        raise ValidationFailed(_("The username is longer than 150 characters."), {"field": "username"}, code=ErrorCode.USERNAME_INVALID)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(
             _("A user named “%(username)s” already exists.") % {"username": username},
-            {"field": "username"}, code="username_taken",
+            {"field": "username"}, code=ErrorCode.USERNAME_TAKEN,
         )
     email = nfc(email)
     if email:
@@ -302,14 +303,14 @@ def user_create(
             validate_email(email)
         except DjangoValidationError:
             raise ValidationFailed(
-                _("“%(email)s” is not a valid e-mail address.") % {"email": email}, {"field": "email"}, code="email_invalid"
+                _("“%(email)s” is not a valid e-mail address.") % {"email": email}, {"field": "email"}, code=ErrorCode.EMAIL_INVALID
             ) from None
 
     parsed_role = role_parse(role) if role not in (None, "") else None
     if parsed_role is None and (unit_code or ministry_unit_slug or conference):
-        raise ValidationFailed(_("A scope was given without a role (--role)."), {"field": "role"}, code="role_required")
+        raise ValidationFailed(_("A scope was given without a role (--role)."), {"field": "role"}, code=ErrorCode.ROLE_REQUIRED)
     if unit_date is not None and not unit_code:
-        raise ValidationFailed(_("--date only applies together with --unit."), {"field": "unit_date"}, code="scope_not_allowed")
+        raise ValidationFailed(_("--date only applies together with --unit."), {"field": "unit_date"}, code=ErrorCode.SCOPE_NOT_ALLOWED)
     unit = ministry_unit = conf = None
     if parsed_role is not None:
         _scope_check(
@@ -341,7 +342,7 @@ def user_create(
         )
         roles.append(membership_describe(membership))
     audit_log(
-        actor=actor, action="user_create", obj=user,
+        actor=actor, action=AuditAction.USER_CREATE, obj=user,
         after={**{f: getattr(user, f) for f in USER_AUDIT_FIELDS}, "roles": roles, "password_generated": generated is not None},
         reason="" if actor is not None else "command line",
     )
@@ -370,26 +371,26 @@ def membership_add(
             raise ValidationFailed(
                 _("%(name)s (%(code)s) is not a province; province roles need a province or centrally-run city.")
                 % {"name": unit.name, "code": unit.code},
-                {"field": "unit"}, code="unit_not_province",
+                {"field": "unit"}, code=ErrorCode.UNIT_NOT_PROVINCE,
             )
     exists = Membership.objects.filter(
         user=user, role=parsed, unit=unit, ministry_unit=ministry_unit, conference=conference
     ).exists()
     if exists:
-        raise Conflict(_("%(user)s already holds this role.") % {"user": user.username}, code="membership_exists")
+        raise Conflict(_("%(user)s already holds this role.") % {"user": user.username}, code=ErrorCode.MEMBERSHIP_EXISTS)
     membership = Membership.objects.create(
         user=user, role=parsed, unit=unit, ministry_unit=ministry_unit, conference=conference
     )
     if parsed == Role.ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
-    audit_log(actor=actor, action="membership_add", obj=membership, object_repr=str(membership),
+    audit_log(actor=actor, action=AuditAction.MEMBERSHIP_ADD, obj=membership, object_repr=str(membership),
               after=membership_describe(membership))
     permissions.roles_cache_clear(user)
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_remove(*, actor: User | None, membership: Membership) -> None:
     """Withdraw a role. Removing the `admin` role also withdraws staff + superuser, unless it is the last
     active administrator (a site without one could not be managed)."""
@@ -401,7 +402,7 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
             or Membership.objects.filter(role=Role.ADMIN, user__is_active=True).exclude(user=user).exists()
         )
         if not others:
-            raise Conflict(_("This is the last administrator; add another one first."), code="last_admin")
+            raise Conflict(_("This is the last administrator; add another one first."), code=ErrorCode.LAST_ADMIN)
     before = membership_describe(membership)
     repr_ = str(membership)
     pk = membership.pk
@@ -409,12 +410,12 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
     if before["role"] == Role.ADMIN and not Membership.objects.filter(user=user, role=Role.ADMIN).exists():
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
-    audit_log(actor=actor, action="membership_remove", object_type="users.membership", object_id=pk,
+    audit_log(actor=actor, action=AuditAction.MEMBERSHIP_REMOVE, object_type="users.membership", object_id=pk,
               object_repr=repr_, before=before)
     permissions.roles_cache_clear(user)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_unlock(*, actor: User | None, user: User) -> User:
     """Lift a login lockout before it expires (an administrator's decision)."""
     _check_manager(actor)
@@ -422,12 +423,12 @@ def user_unlock(*, actor: User | None, user: User) -> User:
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["failed_login_count", "locked_until"])
-    audit_log(actor=actor, action="account_unlock", obj=user, before=before,
+    audit_log(actor=actor, action=AuditAction.ACCOUNT_UNLOCK, obj=user, before=before,
               after={"failed_login_count": 0, "locked_until": None})
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def password_change(*, actor: User, user: User, new_password: str) -> User:
     """Set a new password (validated by the configured validators). The old password has already been
     checked by Django's PasswordChangeForm; an administrator may set another user's password."""
@@ -436,7 +437,7 @@ def password_change(*, actor: User, user: User, new_password: str) -> User:
     _password_check(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_log(actor=actor, action="password_change", obj=user)
+    audit_log(actor=actor, action=AuditAction.PASSWORD_CHANGE, obj=user)
     return user
 
 
@@ -446,7 +447,7 @@ def password_change(*, actor: User, user: User, new_password: str) -> User:
 def _login_error() -> ValidationFailed:
     return ValidationFailed(
         _("Please enter a correct username and password. Note that both fields may be case-sensitive."),
-        code="invalid_login",
+        code=ErrorCode.INVALID_LOGIN,
     )
 
 
@@ -455,7 +456,7 @@ def _locked_error(until: dt.datetime) -> ValidationFailed:
         _("Too many failed login attempts. The account is locked until %(until)s (Vietnam time).")
         % {"until": format_local(until)},
         {"locked_until": until.isoformat()},
-        code="account_locked",
+        code=ErrorCode.ACCOUNT_LOCKED,
     )
 
 
@@ -499,33 +500,33 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
             key, {"count": 0 if new_until else count, "until": new_until.isoformat() if new_until else None},
             timeout=int(lock_for.total_seconds()) + 3600,
         )
-        with transaction.atomic():
-            audit_log(actor=ANONYMOUS, action="login_failed", object_type="users.user", object_id="",
+        with transaction.atomic(durable=True):
+            audit_log(actor=ANONYMOUS, action=AuditAction.LOGIN_FAILED, object_type="users.user", object_id="",
                       object_repr=username[:300], reason="unknown username")
         if new_until is not None:
             raise _locked_error(new_until)
         raise _login_error()
 
     if user.locked_until is not None and user.locked_until > now:
-        with transaction.atomic():
-            audit_log(actor=ANONYMOUS, action="login_failed", obj=user, reason="account locked")
+        with transaction.atomic(durable=True):
+            audit_log(actor=ANONYMOUS, action=AuditAction.LOGIN_FAILED, obj=user, reason="account locked")
         raise _locked_error(user.locked_until)
 
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None or authenticated.pk != user.pk:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             locked = User.objects.select_for_update().get(pk=user.pk)
             if locked.locked_until is not None and locked.locked_until > now:  # a parallel attempt locked it
                 raise _locked_error(locked.locked_until)
             locked.failed_login_count += 1
-            audit_log(actor=ANONYMOUS, action="login_failed", obj=locked,
+            audit_log(actor=ANONYMOUS, action=AuditAction.LOGIN_FAILED, obj=locked,
                       after={"failed_login_count": locked.failed_login_count},
                       reason="inactive account" if not locked.is_active else "wrong password")
             just_locked = locked.failed_login_count >= limit
             if just_locked:
                 locked.locked_until = now + lock_for
                 locked.failed_login_count = 0
-                audit_log(actor=ANONYMOUS, action="account_locked", obj=locked,
+                audit_log(actor=ANONYMOUS, action=AuditAction.ACCOUNT_LOCKED, obj=locked,
                           after={"locked_until": locked.locked_until},
                           reason=f"{limit} consecutive failed logins")
             locked.save(update_fields=["failed_login_count", "locked_until"])
@@ -533,12 +534,12 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
             raise _locked_error(locked.locked_until)
         raise _login_error()
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = {"failed_login_count": user.failed_login_count, "locked_until": user.locked_until}
         if user.failed_login_count or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
             user.failed_login_count, user.locked_until = 0, None
-        audit_log(actor=authenticated, action="login", obj=user,
+        audit_log(actor=authenticated, action=AuditAction.LOGIN, obj=user,
                   before=before if any(before.values()) else None,
                   after={"failed_login_count": 0, "locked_until": None} if any(before.values()) else None)
     return authenticated  # type: ignore[return-value]
@@ -547,7 +548,7 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
 # ----------------------------------------------------------------------------------------------- tokens
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_create(
     *, actor: User | None, user: User, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -556,37 +557,37 @@ def token_create(
     if actor is not None and actor.pk != user.pk and not permissions.can_manage_users(actor):
         raise PermissionDenied(_("You may only create tokens for yourself."))
     if not user.is_active:
-        raise ValidationFailed(_("The account is deactivated."), code="user_inactive")
+        raise ValidationFailed(_("The account is deactivated."), code=ErrorCode.USER_INACTIVE)
     name = nfc(name)
     if not name:
         raise ValidationFailed(_("Give the token a name, e.g. the script that will use it."), {"field": "name"},
-                               code="name_required")
+                               code=ErrorCode.NAME_REQUIRED)
     if len(name) > 100:
-        raise ValidationFailed(_("The name is longer than 100 characters."), {"field": "name"}, code="name_too_long")
+        raise ValidationFailed(_("The name is longer than 100 characters."), {"field": "name"}, code=ErrorCode.NAME_TOO_LONG)
     if expires_at is not None:
         if timezone.is_naive(expires_at):
-            raise ValidationFailed(_("The expiry needs a time zone."), {"field": "expires_at"}, code="invalid_expiry")
+            raise ValidationFailed(_("The expiry needs a time zone."), {"field": "expires_at"}, code=ErrorCode.INVALID_EXPIRY)
         if expires_at <= _now():
-            raise ValidationFailed(_("The expiry must be in the future."), {"field": "expires_at"}, code="invalid_expiry")
+            raise ValidationFailed(_("The expiry must be in the future."), {"field": "expires_at"}, code=ErrorCode.INVALID_EXPIRY)
     raw, lookup, token_hash = token_generate()
     token = ApiToken.objects.create(user=user, name=name, lookup=lookup, token_hash=token_hash, expires_at=expires_at)
-    audit_log(actor=actor, action="token_create", obj=token, object_repr=str(token),
+    audit_log(actor=actor, action=AuditAction.TOKEN_CREATE, obj=token, object_repr=str(token),
               after={"user": user.username, "name": name, "lookup": lookup, "expires_at": expires_at},
               reason="" if actor is not None else "command line")
     return token, raw
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once (its owner or an administrator)."""
     if actor is not None and not permissions.can_manage_token(actor, token):
         raise PermissionDenied(_("You may only revoke your own tokens."))
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:
-        raise Conflict(_("This token was already revoked."), code="token_revoked")
+        raise Conflict(_("This token was already revoked."), code=ErrorCode.TOKEN_REVOKED)
     token.revoked_at = _now()
     token.save(update_fields=["revoked_at"])
-    audit_log(actor=actor, action="token_revoke", obj=token, object_repr=str(token),
+    audit_log(actor=actor, action=AuditAction.TOKEN_REVOKE, obj=token, object_repr=str(token),
               before={"revoked_at": None}, after={"revoked_at": token.revoked_at})
     return token
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lienket.core.audit import audit_log
 from lienket.core.models import AuditEntry
+from lienket.reporting.codes import AuditAction as ReportingAction
 from lienket.users import services
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def entries(officer, other_officer, admin_user):
     mine, _ = services.token_create(actor=officer, user=officer, name="mine")
     theirs, _ = services.token_create(actor=other_officer, user=other_officer, name="theirs")
     services.token_revoke(actor=admin_user, token=theirs)
-    audit_log(actor=officer, action="submission_submit", object_type="reporting.submission", object_id=12,
+    audit_log(actor=officer, action=ReportingAction.SUBMISSION_SUBMIT, object_type="reporting.submission", object_id=12,
               before={"status": "draft"}, after={"status": "submitted"})
     return {"mine": mine, "theirs": theirs}
 
@@ -40,7 +41,7 @@ def client_for(user) -> Client:
 
 
 def test_entry_cannot_be_changed_or_deleted_through_the_model(officer):
-    entry = audit_log(actor=officer, action="x", object_type="a.b", object_id=1)
+    entry = audit_log(actor=officer, action=ReportingAction.TARGET_SET, object_type="reporting.target", object_id=1)
 
     entry.action = "y"
     with pytest.raises(TypeError):
@@ -49,18 +50,18 @@ def test_entry_cannot_be_changed_or_deleted_through_the_model(officer):
         entry.delete()
 
     entry.refresh_from_db()
-    assert entry.action == "x"
+    assert entry.action == "target.set"
 
 
 def test_entries_cannot_be_changed_or_deleted_through_the_queryset(officer):
-    audit_log(actor=officer, action="x", object_type="a.b", object_id=1)
+    audit_log(actor=officer, action=ReportingAction.TARGET_SET, object_type="reporting.target", object_id=1)
 
     with pytest.raises(TypeError):
-        AuditEntry.objects.filter(action="x").update(action="y")
+        AuditEntry.objects.filter(action="target.set").update(action="y")
     with pytest.raises(TypeError):
         AuditEntry.objects.all().delete()
 
-    assert AuditEntry.objects.get().action == "x"
+    assert AuditEntry.objects.get().action == "target.set"
 
 
 def test_admin_shows_entries_read_only(admin_user, entries):
@@ -93,7 +94,7 @@ def test_coordinator_reads_every_entry(coordinator, entries):
 
     assert body["count"] == AuditEntry.objects.count() == 4
     assert {e["actor"] for e in body["items"]} == {"hanoi.cb", "laocai.cb", "quantri"}
-    assert body["items"][0]["action"] == "submission_submit"  # newest first
+    assert body["items"][0]["action"] == "submission.submit"  # newest first
 
 
 def test_officer_reads_only_own_actions(officer, officer_client, entries):
@@ -101,7 +102,7 @@ def test_officer_reads_only_own_actions(officer, officer_client, entries):
 
     assert body["count"] == 2
     assert {e["actor"] for e in body["items"]} == {"hanoi.cb"}
-    assert {e["action"] for e in body["items"]} == {"token_create", "submission_submit"}
+    assert {e["action"] for e in body["items"]} == {"token_create", "submission.submit"}
 
 
 def test_officer_asking_for_another_actor_is_refused(officer_client, entries):
@@ -261,15 +262,15 @@ def test_page_filters_and_reports_bad_input(coordinator, entries):
 
 def test_page_paginates(coordinator, officer):
     for i in range(55):
-        audit_log(actor=officer, action="bulk", object_type="a.b", object_id=i)
+        audit_log(actor=officer, action=ReportingAction.TARGET_SET, object_type="reporting.target", object_id=i)
     client = client_for(coordinator)
 
-    first = client.get(reverse("audit:list"), {"action": "bulk"})
-    second = client.get(reverse("audit:list"), {"action": "bulk", "page": 2})
+    first = client.get(reverse("audit:list"), {"action": "target.set"})
+    second = client.get(reverse("audit:list"), {"action": "target.set", "page": 2})
 
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 5
-    assert "action=bulk&amp;page=2" in first.content.decode()
+    assert "action=target.set&amp;page=2" in first.content.decode()
 
 
 def test_page_needs_login(client, db):
@@ -279,7 +280,7 @@ def test_page_needs_login(client, db):
 
 
 def test_diff_shows_dates_and_times_readably(coordinator, officer):
-    audit_log(actor=officer, action="x", object_type="a.b", object_id=1,
+    audit_log(actor=officer, action=ReportingAction.TARGET_SET, object_type="reporting.target", object_id=1,
               before={"due": "2025-07-01", "at": None}, after={"due": "2025-08-01", "at": "2025-07-01T03:00:00+00:00"})
 
     html = client_for(coordinator).get(reverse("audit:list")).content.decode()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from lienket.conferences.models import Conference, ConferenceSeries
 from lienket.core.text import nfc
-from lienket.regions.loader import load_reference
+from lienket.demo.reference import load_reference
 from lienket.regions.models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 from lienket.users.models import MinistryUnit
 

@@ -31,6 +31,7 @@ from lienket.core.errors import ApplicationError, Conflict, NotFound, Permission
 from lienket.core.text import nfc
 
 from .. import permissions
+from ..codes import AuditAction, ErrorCode
 from ..models import DataValue, ImportJob
 from ..services import datavalues_apply, datavalues_problems
 from ..values import ApplyResult, ValueItem
@@ -52,7 +53,7 @@ def _clean_filename(filename: str) -> str:
     return (name or "upload.xlsx")[:255]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_job_create(
     *, actor: Any, filename: str, data: bytes, dry_run: bool = True, empty_deletes: bool = False,
     dataset: str | None = None, period: str | None = None,
@@ -72,10 +73,10 @@ def import_job_create(
             _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
             % {"file": filename, "size": mapping._mb(len(data)), "limit": mapping._mb(limit)},
             {"field": "file", "size": len(data), "limit": limit},
-            code="file_too_large",
+            code=ErrorCode.FILE_TOO_LARGE,
         )
     if not data:
-        raise ValidationFailed(_("“%(file)s” is empty.") % {"file": filename}, {"field": "file"}, code="empty_file")
+        raise ValidationFailed(_("“%(file)s” is empty.") % {"file": filename}, {"field": "file"}, code=ErrorCode.EMPTY_FILE)
     content, removed = workbook.package_without_macros(data=data, filename=filename)
     options: dict[str, Any] = {
         "empty_deletes": bool(empty_deletes), "dataset": (dataset or "").strip() or None, "period": (period or "").strip() or None,
@@ -90,7 +91,7 @@ def import_job_create(
     )
     stored = {"stored_sha256": hashlib.sha256(content).hexdigest(), "stored_size": len(content)} if removed else {}
     audit_log(
-        actor=actor, action="import.create", obj=job,
+        actor=actor, action=AuditAction.IMPORT_CREATE, obj=job,
         after={"filename": filename, "sha256": job.sha256, "size": len(data), "dry_run": dry_run, **options, **stored},
     )
     return job
@@ -104,7 +105,7 @@ def import_job_enqueue(*, job: ImportJob) -> None:
     transaction.on_commit(lambda: run_import_job.enqueue(job_id))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_job_apply(*, job: ImportJob, actor: Any) -> ImportJob:
     """Turn a validated dry run into the real import (run it with `import_job_enqueue`). The file is validated
     again when it runs: the data may have changed since the dry run, and nothing is written unless all of it
@@ -120,7 +121,7 @@ def import_job_apply(*, job: ImportJob, actor: Any) -> ImportJob:
             _("This upload cannot be applied: it is “%(status)s”, not a validated dry run. Upload the file again.")
             % {"status": job.get_status_display()},
             {"status": job.status},
-            code="not_validated",
+            code=ErrorCode.NOT_VALIDATED,
         )
     job.refresh_from_db()
     return job
@@ -225,7 +226,7 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
             final = ImportJob.Status.VALIDATED if job.dry_run else ImportJob.Status.DONE
             if not job.dry_run and (result.created or result.changed or result.deleted):
                 audit_log(
-                    actor=job.created_by, action="import.apply", obj=job, reason=reason,
+                    actor=job.created_by, action=AuditAction.IMPORT_APPLY, obj=job, reason=reason,
                     after={"filename": job.filename, "sha256": job.sha256, **_counts(result), "submissions": result.submissions},
                 )
             # The final status commits together with the values (same transaction on a real apply).
@@ -360,7 +361,7 @@ def import_jobs_sweep(*, older_than: dt.timedelta = dt.timedelta(hours=1)) -> in
             errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "interrupted", "message": message}],
         )
         if updated:
-            audit_log(actor=None, action="import.interrupted", object_type="reporting.importjob", object_id=job.pk,
+            audit_log(actor=None, action=AuditAction.IMPORT_INTERRUPTED, object_type="reporting.importjob", object_id=job.pk,
                       object_repr=job.filename, before={"status": job.status}, after={"status": ImportJob.Status.FAILED})
             count += 1
     return count

@@ -22,6 +22,7 @@ from lienket.core.errors import ValidationFailed
 from lienket.core.formats import format_number
 from lienket.regions.models import AdminUnit
 
+from ..codes import ErrorCode
 from ..models import DataSet, DataSetElement, DataValue, DisaggregationOption, Indicator, Target
 from ..periods import PeriodSpec, parse_period, period_type_check
 from .mapping import (
@@ -210,7 +211,7 @@ def template_build(*, dataset: DataSet, units: list[AdminUnit], period_code: str
     spec = parse_period(period_code)
     period_type_check(dataset=dataset, spec=spec)
     if not units:
-        raise ValidationFailed(_("No reporting unit was given for the template."), code="no_units")
+        raise ValidationFailed(_("No reporting unit was given for the template."), code=ErrorCode.NO_UNITS)
     with translation.override(lang):
         return _build(dataset=dataset, units=units, spec=spec, lang=lang)
 

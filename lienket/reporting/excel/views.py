@@ -20,6 +20,7 @@ from lienket.regions.models import AdminUnit
 from lienket.users.permissions import province_units
 
 from .. import permissions
+from ..codes import ErrorCode
 from ..models import DataSet, ImportJob
 from ..periods import PeriodSpec, parse_period, period_type_check
 from ..selectors import reporting_units, unit_resolve
@@ -42,13 +43,13 @@ def _refusal(request: HttpRequest, exc: ApplicationError, *, title: str | None =
 def _dataset_and_period(request: HttpRequest) -> tuple[DataSet, PeriodSpec]:
     code = request.GET.get("dataset", "").strip()
     if not code:
-        raise ValidationFailed(_("Choose a data set (parameter “dataset”)."), code="missing_dataset")
+        raise ValidationFailed(_("Choose a data set (parameter “dataset”)."), code=ErrorCode.MISSING_DATASET)
     dataset = DataSet.objects.filter(code=code, is_active=True).select_related("reporting_group").first()
     if dataset is None:
-        raise ValidationFailed(_("There is no data set “%(code)s”.") % {"code": code}, code="unknown_dataset")
+        raise ValidationFailed(_("There is no data set “%(code)s”.") % {"code": code}, code=ErrorCode.UNKNOWN_DATASET)
     raw = request.GET.get("period", "").strip()
     if not raw:
-        raise ValidationFailed(_("Choose a period (parameter “period”, e.g. 202603)."), code="missing_period")
+        raise ValidationFailed(_("Choose a period (parameter “period”, e.g. 202603)."), code=ErrorCode.MISSING_PERIOD)
     spec = parse_period(raw)
     period_type_check(dataset=dataset, spec=spec)
     return dataset, spec
@@ -80,18 +81,18 @@ def template_download(request: HttpRequest) -> HttpResponse:
             try:
                 unit = unit_resolve(code=raw_unit, dataset=dataset, period=spec)
             except NotFound as exc:
-                raise ValidationFailed(exc.message, code="unknown_unit") from None
+                raise ValidationFailed(exc.message, code=ErrorCode.UNKNOWN_UNIT) from None
         else:
             unit = members.filter(pk__in=province_units(request.user)).first()
             if unit is None:
                 raise ValidationFailed(_("Choose a unit (parameter “unit”): you do not report %(dataset)s for %(period)s.")
-                                       % {"dataset": dataset.code, "period": spec.label()}, code="missing_unit")
+                                       % {"dataset": dataset.code, "period": spec.label()}, code=ErrorCode.MISSING_UNIT)
         refusal = permissions.template_download_refusal(request.user, unit)
         if refusal:
             raise PermissionDenied(refusal)
         if not members.filter(pk=unit.pk).exists():
             raise ValidationFailed(_("%(unit)s does not report %(dataset)s for %(period)s.")
-                                   % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, code="not_a_reporting_unit")
+                                   % {"unit": unit.name, "dataset": dataset.code, "period": spec.label()}, code=ErrorCode.NOT_A_REPORTING_UNIT)
         data = template.template_build(dataset=dataset, units=[unit], period_code=spec.code, lang=_lang(request))
     except ApplicationError as exc:
         return _refusal(request, exc, title=_("Excel template"))
@@ -112,7 +113,7 @@ def workbook_download(request: HttpRequest) -> HttpResponse:
         units = list(reporting_units(dataset=dataset, period=spec))
         if not units:
             raise ValidationFailed(_("No unit reports %(dataset)s for %(period)s.") % {"dataset": dataset.code, "period": spec.label()},
-                                   code="no_units")
+                                   code=ErrorCode.NO_UNITS)
         data = template.template_build(dataset=dataset, units=units, period_code=spec.code, lang=_lang(request))
     except ApplicationError as exc:
         return _refusal(request, exc, title=_("Excel workbook"))
@@ -150,7 +151,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if upload.size is not None and upload.size > limit:  # refuse before reading it into memory
             raise ValidationFailed(
                 _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
-                % {"file": upload.name, "size": mapping._mb(upload.size), "limit": mapping._mb(limit)}, code="file_too_large",
+                % {"file": upload.name, "size": mapping._mb(upload.size), "limit": mapping._mb(limit)}, code=ErrorCode.FILE_TOO_LARGE,
             )
         job = imports.import_job_create(
             actor=request.user, filename=upload.name or "upload.xlsx", data=upload.read(), dry_run=context["dry_run"],

@@ -22,6 +22,7 @@ from lienket.core import xlsx_safe
 from lienket.core.errors import ValidationFailed
 from lienket.core.text import nfc
 
+from ..codes import ErrorCode
 from .mapping import MAX_UNCOMPRESSED_RATIO, _mb, max_uncompressed_bytes, max_upload_bytes
 
 
@@ -88,12 +89,12 @@ def package_without_macros(*, data: bytes, filename: str) -> tuple[bytes, list[s
         raise ValidationFailed(
             _("“%(file)s” contains Excel 4.0 macro sheets or ActiveX controls, which LienKet does not accept. Save "
               "it as an Excel workbook (.xlsx) and upload it again.") % {"file": filename},
-            {"field": "file", "parts": exc.parts}, code="macros_refused",
+            {"field": "file", "parts": exc.parts}, code=ErrorCode.MACROS_REFUSED,
         ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, ElementTree.ParseError):
         raise ValidationFailed(
             _("“%(file)s” could not be read: the file is damaged or not a valid Excel workbook.") % {"file": filename},
-            {"field": "file"}, code="corrupt_file",
+            {"field": "file"}, code=ErrorCode.CORRUPT_FILE,
         ) from None
 
 

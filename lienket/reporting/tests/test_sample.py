@@ -27,7 +27,7 @@ TODAY = dt.date(2026, 11, 25)
 def loaded(django_db_setup, django_db_blocker):
     """Loading takes seconds: load once for this module's read-only tests, inside a transaction rolled back at the
     end (each test still runs in its own savepoint)."""
-    from lienket.regions.loader import load_reference
+    from lienket.demo.reference import load_reference
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_reference()

@@ -153,14 +153,6 @@ def _fmt(value: Decimal | None, decimals: int | None = None) -> str:
     return format_number(value, decimals)
 
 
-def _in_use(indicator: Indicator, spec: PeriodSpec) -> bool:
-    if not indicator.is_active:
-        return False
-    if indicator.used_to is not None and indicator.used_to < spec.start:
-        return False
-    return not (indicator.used_from is not None and indicator.used_from > spec.end)
-
-
 def _label(indicator: Indicator, option_label: str | None = None) -> str:
     name = indicator.label(_lang())
     return f"{name} ({option_label})" if option_label else name
@@ -183,7 +175,7 @@ def _context(submission: Submission) -> _Context:
         DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
         .order_by("sort_order", "id")
     )
-    indicators = {el.indicator.code: el.indicator for el in elements if _in_use(el.indicator, spec)}
+    indicators = {el.indicator.code: el.indicator for el in elements if el.indicator.in_use(spec.start, spec.end)}
     option_codes: dict[int, str] = {}
     option_labels: dict[tuple[str, str], str] = {}
     disagg_ids = {i.disaggregation_id for i in indicators.values() if i.disaggregation_id}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.regions.keys import unit_key_parse
 
+from ..codes import ErrorCode
 from ..periods import PeriodSpec, parse_period
 
 PAGE_SIZE = 50
@@ -85,4 +86,4 @@ def unit_key_check(key: str) -> None:
         unit_key_parse(key or "")
     except ValidationFailed:
         raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key[:40]}, {"unit": key[:40]},
-                       code="unknown_unit") from None
+                       code=ErrorCode.UNKNOWN_UNIT) from None

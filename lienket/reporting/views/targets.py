@@ -20,6 +20,7 @@ from lienket.regions.models import AdminUnit
 from lienket.users.permissions import province_units
 
 from .. import entry, permissions, selectors, services
+from ..codes import ErrorCode
 from ..forms import (
     targets_posted,
 )
@@ -58,7 +59,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render_page(request, "reporting/targets.html", context)
     if unit is None:
-        raise ValidationFailed(_("Choose a unit first."), code="unit_required")
+        raise ValidationFailed(_("Choose a unit first."), code=ErrorCode.UNIT_REQUIRED)
     posted = targets_posted(request.POST, [r.key for r in rows])
     source = nfc(request.POST.get("source", "")).strip()[:300]
     items = [
@@ -68,7 +69,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     try:
         changed = services.targets_set(actor=user, unit=unit, year=year, items=items, source=source)
     except ValidationFailed as exc:
-        if exc.code != "invalid_targets":
+        if exc.code != ErrorCode.INVALID_TARGETS:
             raise
         errors: dict[str, str] = exc.details["errors"]
         for row in rows:

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-reports", action="store_true", help="Only the catalogue and the demo accounts.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from lienket.demo.reference import load_reference
         from lienket.demo.sample import load_sample_reporting
-        from lienket.regions.loader import load_reference
         from lienket.reporting.catalogue import load_catalogue
         from lienket.users.demo import create_demo_users
 

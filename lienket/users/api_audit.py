@@ -1,8 +1,9 @@
 """/api/v1/audit: read the audit trail. Read-only: there is no way to write, change or delete an entry
 through the API (other methods answer 405).
 
-Who reads what is decided in lienket.users (selectors.audit_entry_list): administrators and the
-Ministry coordinator read everything, everybody else only the entries of their own actions.
+It lives in lienket.users, not lienket.core, because who reads what is a question of roles
+(selectors.audit_entry_list): administrators and the Ministry coordinator read everything, everybody else
+only the entries of their own actions.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from lienket.core.api import ERRORS, MAX_OFFSET, authenticated
+
+from .selectors import audit_entry_list, audit_filters_parse
 
 router = Router(tags=["audit"])
 
@@ -64,8 +67,6 @@ class AuditQuery(Schema):
     ),
 )
 def audit_list(request: HttpRequest, filters: Query[AuditQuery]) -> dict[str, Any]:
-    from lienket.users.selectors import audit_entry_list, audit_filters_parse
-
     parsed = audit_filters_parse(
         object_ref=filters.object, actor=filters.actor, action=filters.action, since=filters.since, until=filters.until
     )

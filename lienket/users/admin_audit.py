@@ -1,5 +1,7 @@
-"""The audit trail in the admin: read-only. Nobody — not even a superuser — adds, changes or deletes an
-entry here (the model and its queryset refuse it too)."""
+"""The audit trail (lienket.core.models.AuditEntry) in the admin: read-only. Nobody — not even a superuser —
+adds, changes or deletes an entry here (the model and its queryset refuse it too). It is registered here, not in
+lienket.core, because who may read it is a question of roles (lienket.users.permissions), and core imports no
+other app. Imported by lienket/users/admin.py so that the admin's autodiscovery registers it."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEntry
+from lienket.core.models import AuditEntry
+
+from .permissions import can_read_audit
 
 
 @admin.register(AuditEntry)
@@ -37,8 +41,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        from lienket.users.permissions import can_read_audit
-
         return can_read_audit(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lienket.regions.loader import load_reference
+from lienket.demo.reference import load_reference
 
 
 class Command(BaseCommand):
