@@ -10,11 +10,14 @@ tests with LIENKET_FUZZ_EXAMPLES=200 and randomized input.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -47,12 +50,22 @@ def _token(user: User) -> str:
 
 
 @pytest.fixture
-def fuzz_world(db) -> dict[str, str]:
-    """A small world with one value of Hà Nội and tokens of the coordinator and of Hà Nội's officer."""
+def fuzz_world(db) -> Iterator[dict[str, str]]:
+    """A small world with one value of Hà Nội and tokens of the coordinator and of Hà Nội's officer.
+
+    Requests go through the real WSGI handler, whose request_started/finished signals close "old" database
+    connections — on PostgreSQL that would be the test's own connection, inside its transaction. Django's test
+    client detaches the same handler for the same reason."""
     w = world()
     datavalues_apply(actor=w.users["hanoi_officer"], source="form",
                      items=[ValueItem(unit=w.hanoi.key, period="202603", indicator="RETAIL", value=10)])
-    return {"coordinator": _token(w.users["coordinator"]), "officer": _token(w.users["hanoi_officer"])}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"coordinator": _token(w.users["coordinator"]), "officer": _token(w.users["hanoi_officer"])}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 # What the gate promises: no server error, only declared status codes, bodies and headers as declared (invalid
