@@ -12,9 +12,10 @@ endpoint cannot land without saying who may use it. Columns (one word each, in t
   secretariat of a conference; admin: the superuser.
 
 Outcomes: ``A`` allow (any answer except a refusal; bad input 400/409/422 passed the gate) and ``D`` deny
-(401, 403, 404 or a redirect to a login page). A refused write must change nothing (the test checks it).
+(401, 403, 404, 405 or a redirect to a login page). A refused write must change nothing (the test checks it).
 HTML keys are ``(method, "namespace:name")`` (or the route when unnamed); API keys are ``(method, "/api/v1/...")``
-exactly as in the OpenAPI schema. The requests themselves (path parameters, bodies) are in the test module.
+exactly as in the OpenAPI schema (plus the
+operations hidden from it). The requests themselves (path parameters, bodies) are in the test module.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ OWN_UNIT = "D A A D A D D A"  # the unit's own people, the coordinator and the a
 OWN_UNIT_PEOPLE = "D A A D D D D D"  # the unit's own officers and director only (entering values, submitting)
 REPORTING_UNITS = "D A A A A D D A"  # province people see their own, the coordinator and admin all
 STAFF_ONLY = "D D D D D D D A"
+NOBODY = "D D D D D D D D"
 
 HTML: dict[tuple[str, str], str] = {
     ("GET", "home"): EVERYONE,
@@ -36,7 +38,7 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "javascript-catalog"): EVERYONE,
     ("GET", "api:openapi-json"): EVERYONE,
     ("GET", "api:openapi-view"): EVERYONE,
-    ("GET", "api:api-root"): "D D D D D D D D",  # ninja's mount point: nothing there (404)
+    ("GET", "api:api-root"): NOBODY,  # ninja's mount point: nothing there (404)
     # accounts
     ("GET", "users:account"): SIGNED_IN,
     ("GET", "users:login"): EVERYONE,
@@ -84,6 +86,11 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/regions/groups"): EVERYONE,
     ("GET", "/api/v1/regions/profile"): EVERYONE,
     ("GET", "/api/v1/audit"): SIGNED_IN,
+    # not in the schema: the trail is append-only, every write method is a 405 for everybody
+    ("POST", "/api/v1/audit"): NOBODY,
+    ("PUT", "/api/v1/audit"): NOBODY,
+    ("PATCH", "/api/v1/audit"): NOBODY,
+    ("DELETE", "/api/v1/audit"): NOBODY,
     ("GET", "/api/v1/users/me"): SIGNED_IN,
     ("GET", "/api/v1/users/tokens"): SIGNED_IN,
     ("POST", "/api/v1/users/tokens"): SIGNED_IN,
