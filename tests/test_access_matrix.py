@@ -20,8 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lienket.conferences.models import Conference, ConferenceSeries
 from lienket.reporting.models import ImportJob, Submission
-from lienket.reporting.services import ValueItem, datavalues_apply
+from lienket.reporting.services import datavalues_apply
 from lienket.reporting.tests.factories import PASSWORD, user, world
+from lienket.reporting.values import ValueItem
 from lienket.users.models import ApiToken, Membership, Role, User
 from lienket.users.tokens import token_generate
 

@@ -21,8 +21,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from lienket.reporting.services import ValueItem, datavalues_apply
+from lienket.reporting.services import datavalues_apply
 from lienket.reporting.tests.factories import world
+from lienket.reporting.values import ValueItem
 from lienket.users.models import ApiToken, User
 from lienket.users.tokens import token_generate
 
