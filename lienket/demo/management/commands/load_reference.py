@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from lienket.core.management.loading import write_load_counts
 from lienket.demo.reference import load_reference
 
 
@@ -14,11 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference()
-        width = max(len(label) for label in counts)
-        for label, row in counts.items():
-            self.stdout.write(
-                f"{label:<{width}}  created {row['created']:>3}  updated {row['updated']:>3}  "
-                f"unchanged {row['unchanged']:>3}  total {sum(row.values()):>3}"
-            )
-        changed = sum(row["created"] + row["updated"] for row in counts.values())
-        self.stdout.write(self.style.SUCCESS(f"Reference data loaded ({changed} rows created or updated)."))
+        write_load_counts(self, counts, what="Reference data")

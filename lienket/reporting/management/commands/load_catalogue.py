@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lienket.core.management.loading import write_load_counts
 from lienket.reporting.catalogue import CatalogueError, load_catalogue
 
 
@@ -24,11 +25,4 @@ class Command(BaseCommand):
             counts = load_catalogue(update=not options["no_update"])
         except CatalogueError as exc:
             raise CommandError(str(exc)) from exc
-        width = max(len(label) for label in counts)
-        for label, row in counts.items():
-            self.stdout.write(
-                f"{label:<{width}}  created {row['created']:>3}  updated {row['updated']:>3}  "
-                f"unchanged {row['unchanged']:>3}  total {sum(row.values()):>3}"
-            )
-        changed = sum(row["created"] + row["updated"] for row in counts.values())
-        self.stdout.write(self.style.SUCCESS(f"Catalogue loaded ({changed} rows created or updated)."))
+        write_load_counts(self, counts, what="Catalogue")
