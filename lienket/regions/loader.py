@@ -274,18 +274,9 @@ def _load_stats(upsert: Upserter) -> None:
     for row in read_csv(FIXTURES / "units_pre2025.csv"):
         unit = _unit_on(row["code"], LAST_DAY_BEFORE_MERGER)
         _stat(upsert, unit, STAT_YEAR, UnitStat.Measure.AREA, row["area_km2_2022"], SRC_GSO)
-        if SRC_GSO_POP in row["source"]:
-            _stat(
-                upsert,
-                unit,
-                STAT_YEAR,
-                UnitStat.Measure.POPULATION,
-                row["population_2022_thousand"],
-                SRC_GSO_POP,
-                NOTE_HA_TINH_POPULATION,
-            )
-        else:
-            _stat(upsert, unit, STAT_YEAR, UnitStat.Measure.POPULATION, row["population_2022_thousand"], SRC_GSO)
+        # Hà Tĩnh's population comes from table E02.03-07 (E02.01 repeats the 2023 value), with a note saying so.
+        source, note = (SRC_GSO_POP, NOTE_HA_TINH_POPULATION) if SRC_GSO_POP in row["source"] else (SRC_GSO, "")
+        _stat(upsert, unit, STAT_YEAR, UnitStat.Measure.POPULATION, row["population_2022_thousand"], source, note)
     for row in read_csv(FIXTURES / "national_2022.csv"):
         unit = AdminUnit.objects.get(code=row["code"], valid_from__isnull=True)
         population_note = NOTE_BTB_DHMT_POPULATION if "Hà Tĩnh" in row["source"] else ""
