@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -85,6 +86,21 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+# The instant the `clock` fixture freezes time at: 10/4/2026 09:00 in Hà Nội (the March 2026 reports are due).
+FROZEN_AT = dt.datetime(2026, 4, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    """Time frozen for deadlines and "today" (lienket.core.clock) at FROZEN_AT; `clock.set(...)` / `clock.advance(...)`
+    move it, and it runs again after the test. Also seen by a live server's threads."""
+    from lienket.core.clock import clock as the_clock
+
+    the_clock.set(FROZEN_AT)
+    yield the_clock
+    the_clock.reset()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

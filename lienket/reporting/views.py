@@ -28,6 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lienket.core import clock
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.formats import format_number
 from lienket.core.text import nfc
@@ -136,7 +137,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My work: a province user's open reports and what falls due soon; the coordinator's completeness
     overview of the latest periods and the approved reports waiting for acceptance."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     coordinator = is_coordinator(user)
     open_subs = list(selectors.submissions_open(user=user)[:100])
     queue = list(selectors.acceptance_queue(user=user)[:100])
@@ -182,7 +183,7 @@ def dataset_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A data set: its indicators and the periods of a year with due dates, links to completeness and to
     the entry form of the user's own unit."""
     dataset = selectors.dataset_get(code=code)
-    today = timezone.localdate()
+    today = clock.today()
     year = selectors.year_param(request.GET.get("year"), default=today.year)
     periods = selectors.dataset_periods(dataset=dataset, year=year, user=request.user, on=today)
     context = {
@@ -220,7 +221,7 @@ def _actions(user: Any, submission: Submission) -> list[dict[str, Any]]:
         if submission.status not in transition.sources or permissions.transition_refusal(user, submission, code):
             continue
         if code == "reopen" and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) \
-                and timezone.localdate() <= submission.edit_deadline:
+                and clock.today() <= submission.edit_deadline:
             continue  # still open for changes: nothing to reopen
         out.append({"code": code, "label": transition.label, "needs_reason": transition.needs_reason})
     return out
@@ -248,7 +249,7 @@ def _detail_context(request: HttpRequest, submission: Submission, form: entry.En
         "transition_error": "",
         "save_error": "",
         "violation_details": [],
-        "today": timezone.localdate(),
+        "today": clock.today(),
         **extra,
     }
 
@@ -494,7 +495,7 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
             code=ErrorCode.WRONG_PERIOD_TYPE,
         )
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     report = selectors.completeness(dataset=dataset, period_code=spec.code, on=today)
     coordinator = is_coordinator(user)
     own = {u.pk for u in province_units(user)}
@@ -545,7 +546,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     Province users set their own unit's; the Ministry coordinator any unit's. Saving is all or nothing."""
     user = request.user
     params = request.POST if request.method == "POST" else request.GET
-    today = timezone.localdate()
+    today = clock.today()
     year = selectors.year_param(params.get("year"), default=today.year)
     units = selectors.target_units(user=user, year=year)
     key = nfc(params.get("unit", "")).strip()

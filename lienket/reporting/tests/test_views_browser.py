@@ -27,8 +27,7 @@ TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(autouse=True)
-def _environment(settings, tmp_path, monkeypatch):
-    support.cap_edit_window(monkeypatch)
+def _environment(settings, tmp_path):
     support.use_vietnamese_catalogue(settings, tmp_path)
 
 
