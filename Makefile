@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast lint typecheck check browser messages clean bench
+.PHONY: install demo serve test test-fast lint typecheck check browser messages clean bench fuzz
 
 $(STAMP): $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ browser:
 ## test: the whole suite on SQLite, or on PostgreSQL when DATABASE_URL=postgres://... is set
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## fuzz: the schemathesis API tests with many more, randomized examples (FUZZ_EXAMPLES per operation and role)
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	LIENKET_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_api_fuzz.py -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -350,8 +350,8 @@ def json_read(data: Any) -> tuple[list[ValueItem], str, list[dict[str, Any]]]:
             ErrorCode.INVALID_BODY, _("Unknown field(s) in the body: %(fields)s.") % {"fields": ", ".join(unknown_top)},
             {"unknown": unknown_top}, status=400,
         )
-    reason = data.get("reason") or ""
-    if not isinstance(reason, str):
+    reason = "" if data.get("reason") is None else data["reason"]
+    if not isinstance(reason, str):  # also {}, [], 0 and false, which are falsy but not text
         raise ApplicationError(ErrorCode.INVALID_BODY, _("“reason” must be text."), {"field": "reason"}, status=400)
     values = data["values"]
     if len(values) > MAX_ROWS:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from lienket.core.errors import ApplicationError, PermissionDenied
+from lienket.core.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import permissions, selectors, services
 from .forms import AuditedPasswordChangeForm, AuditFilterForm, LoginForm, TokenCreateForm
@@ -105,6 +105,10 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         token = selectors.token_get_for_user(token_id=token_id, user=user)
+    except NotFound as exc:
+        # someone else's token is a refusal like any other (404), not a redirect with a message
+        raise Http404(exc.message) from exc
+    try:
         services.token_revoke(actor=user, token=token)
     except ApplicationError as exc:
         if _is_htmx(request):
