@@ -315,7 +315,7 @@ def _check(m: MatrixWorld, method: str, key: str, url: str, spec: dict[str, Buil
 
 
 @pytest.fixture
-def matrix(reference_data) -> MatrixWorld:
+def matrix(reference_data, clock) -> MatrixWorld:
     return build_world()
 
 

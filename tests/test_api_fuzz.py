@@ -51,7 +51,7 @@ def _token(user: User) -> str:
 
 
 @pytest.fixture
-def fuzz_world(db) -> Iterator[dict[str, str]]:
+def fuzz_world(db, clock) -> Iterator[dict[str, str]]:
     """A small world with one value of Hà Nội and tokens of the coordinator and of Hà Nội's officer.
 
     Requests go through the real WSGI handler, whose request_started/finished signals close "old" database

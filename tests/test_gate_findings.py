@@ -12,7 +12,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 
 @pytest.mark.parametrize("reason", [{}, [], 0, False])
-def test_a_reason_that_is_not_text_is_refused_even_when_falsy(db, reason):
+def test_a_reason_that_is_not_text_is_refused_even_when_falsy(db, clock, reason):
     w = world()
     officer = as_token(w.users["hanoi_officer"])
 

@@ -51,8 +51,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 
+from lienket.core import clock
 from lienket.core.audit import audit_log
 from lienket.regions.models import AdminUnit, UnitStat, UnitSuccession
 from lienket.reporting.codes import AuditAction
@@ -478,8 +478,8 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
     """Load the sample (see the module docstring). Returns counts: submissions, values, history rows, targets
     created, submissions by status, and the seconds it took."""
     started = time.monotonic()
-    today = today or timezone.localdate()
-    now = min(timezone.now(), _at(today, 17))
+    today = today or clock.today()
+    now = min(clock.now(), _at(today, 17))
     datasets = {ds.code: ds for ds in DataSet.objects.filter(code__in=DATASET_CODES, is_active=True).select_related("reporting_group")}
     if "BC-THANG" not in datasets or "BC-6THANG" not in datasets:
         raise SampleError("The default catalogue is missing: run `manage.py load_catalogue` (after load_reference) first.")

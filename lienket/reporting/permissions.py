@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienket.core import clock
 from lienket.core.errors import NotFound, PermissionDenied
 from lienket.users.models import Role
 from lienket.users.permissions import has_role, is_admin, is_coordinator
@@ -19,7 +19,7 @@ from .workflow import EDITABLE_STATES, TRANSITIONS
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def is_province_user_of(user: Any, unit: Any) -> bool:

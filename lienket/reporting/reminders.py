@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
+from lienket.core import clock
 from lienket.core.formats import format_date
 from lienket.regions.models import AdminUnit
 from lienket.users.models import Membership, Role
@@ -129,7 +129,7 @@ def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DA
 
     Each (data set, unit, period, kind) is mailed at most once: the ReminderLog row is written in the same transaction as
     the sending, so a failed send leaves no log and the next run retries it."""
-    day = on or timezone.localdate()
+    day = on or clock.today()
     sent = 0
     unreachable: set[str] = set()
     for item in reminders_due(on=day, days_before=days_before):

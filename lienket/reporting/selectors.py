@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienket.core import clock
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import unit_key_parse, unit_key_resolve
@@ -149,7 +150,7 @@ def completeness(*, dataset: DataSet, period_code: str, on: dt.date | None = Non
     """Which of the units due to report (members of the reporting group on the due date) have submitted,
     been approved and accepted, and whether they submitted on time (DHIS2's completeness and timeliness)."""
     spec = parse_period(period_code)
-    today = on or timezone.localdate()
+    today = on or clock.today()
     due = dataset.due_date(spec)
     units = list(reporting_units(dataset=dataset, period=spec))
     subs = {
@@ -260,7 +261,7 @@ class DatasetPeriod:
 def dataset_periods(*, dataset: DataSet, year: int, user: Any, on: dt.date | None = None) -> list[DatasetPeriod]:
     """The periods of one year of a data set with due dates, and for each the user's own reporting units with
     their submission (None when not started)."""
-    today = on or timezone.localdate()
+    today = on or clock.today()
     specs = periods_of_type(dataset.period_type, year)
     own_ids = [u.pk for u in province_units(user)]
     subs = {
@@ -306,7 +307,7 @@ class DueItem:
 def due_soon(*, user: Any, on: dt.date | None = None, horizon_days: int = 45, lookback_days: int = 60) -> list[DueItem]:
     """Reports the user's units must send soon (due within `horizon_days`), and those past due in the last
     `lookback_days` that are still not submitted."""
-    today = on or timezone.localdate()
+    today = on or clock.today()
     units = list(province_units(user))
     if not units:
         return []
@@ -368,7 +369,7 @@ def latest_due_period(*, dataset: DataSet, on: dt.date) -> PeriodSpec | None:
 
 def completeness_overview(*, on: dt.date | None = None) -> list[CompletenessReport]:
     """For every active data set, completeness and timeliness of its most recently due period."""
-    today = on or timezone.localdate()
+    today = on or clock.today()
     reports: list[CompletenessReport] = []
     for dataset in DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"):
         spec = latest_due_period(dataset=dataset, on=today)
@@ -636,7 +637,7 @@ def unit_by_key(*, key: str, on: dt.date | None = None) -> AdminUnit:
     """The unit a key names: `25@2025-07-01` one record; a plain code `25` the record valid `on` (default
     today) — never the code alone across the 2025 merger. NotFound otherwise."""
     try:
-        unit = unit_key_resolve(nfc(key or "").strip(), on=on or timezone.localdate())
+        unit = unit_key_resolve(nfc(key or "").strip(), on=on or clock.today())
     except ValidationFailed:
         unit = None
     if unit is None:

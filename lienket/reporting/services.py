@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienket.core import clock
 from lienket.core.audit import audit_log, snapshot
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
@@ -108,7 +109,7 @@ def submission_transition(
                 code=ErrorCode.VALIDATION_FAILED,
             )
     before = snapshot(current)
-    now = timezone.now()
+    now = clock.now()  # submitted_at against the due date is the report's timeliness
     updates: dict[str, Any] = {"status": transition.target, "version": current.version + 1}
     if action == "submit":
         updates.update(submitted_at=now, submitted_by=actor, return_reason="")
@@ -120,7 +121,7 @@ def submission_transition(
         updates.update(returned_at=now, returned_by=actor, return_reason=reason)
         if action == "reopen":
             days = reopen_days if reopen_days is not None else current.dataset.edit_days_after_due or 7
-            updates["reopened_until"] = timezone.localdate() + dt.timedelta(days=max(days, 1))
+            updates["reopened_until"] = clock.today() + dt.timedelta(days=max(days, 1))
     # The row is locked since it was read (select_for_update; SQLite's transactions are IMMEDIATE), so the
     # version compared above is still the stored one.
     Submission.objects.filter(pk=current.pk).update(**updates)

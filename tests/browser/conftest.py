@@ -1,31 +1,18 @@
-"""Playwright in Debian's chromium against pytest-django's live server.
+"""Playwright in Debian's chromium against pytest-django's live server: a new context per test in the session's one
+chromium (`browser`, root conftest.py).
 
 `make test` installs chromium when it is missing and we are root; elsewhere these tests skip with a reason.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls our tests make around it are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-# Waits are Playwright's own (auto-waiting locators, expect(), wait_for_url), never sleeps or "networkidle"
-# (which is already reached on a page that has not started navigating yet). Generous limits, because these
-# journeys must pass while other work keeps both cores busy.
-TIMEOUT_MS = 30_000
-
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
+TIMEOUT_MS = 30_000  # as the root conftest.py's expect() timeout
 
 
 # --- accessibility: axe-core (vendored, MPL-2.0: tests/browser/vendor/axe-core.LICENSE), never fetched at run time
@@ -83,20 +70,6 @@ def _axe_after_every_navigation(request: Any, monkeypatch: Any) -> Iterator[None
     monkeypatch.setattr(Page, "goto", goto)
     yield
     assert not found, format_violations(found)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

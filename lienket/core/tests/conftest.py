@@ -1,7 +1,5 @@
 from lienket.users.tests.conftest import (  # noqa: F401 - shared fixtures
-    _clear_cache,
     _english_messages,
-    _whitenoise_without_collectstatic,
     admin_user,
     coordinator,
     officer,

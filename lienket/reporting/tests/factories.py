@@ -89,10 +89,15 @@ def catalogue() -> dict[str, Indicator]:
     return inds
 
 
+# The tests write periods from January 2024 on and run with the clock frozen at 10/4/2026 (the `clock` fixture):
+# every such period is still editable then (202401 is due 20/1/2024 + 1000 days = 16/10/2026).
+EDIT_DAYS = 1000
+
+
 def dataset(code: str, period_type: str, group: UnitGroup, inds: list[Indicator], **extra: Any) -> DataSet:
     ds, created = DataSet.objects.get_or_create(
         code=code, defaults={"name": f"Báo cáo {code}", "name_en": f"Report {code}", "period_type": period_type,
-                             "reporting_group": group, "edit_days_after_due": 3650, **extra},
+                             "reporting_group": group, "edit_days_after_due": EDIT_DAYS, **extra},
     )
     if created:
         for i, ind in enumerate(inds):

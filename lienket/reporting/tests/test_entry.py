@@ -21,8 +21,7 @@ from . import test_views_support as support
 
 
 @pytest.fixture(autouse=True)
-def _environment(settings, tmp_path, monkeypatch):
-    support.cap_edit_window(monkeypatch)
+def _environment(settings, tmp_path):
     support.use_vietnamese_catalogue(settings, tmp_path)
 
 

@@ -3,15 +3,12 @@ sent to log in, bad parameters answered with a 400/404 page — never a 500."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lienket.reporting.models import Submission, Target
-from lienket.reporting.periods import month
 from lienket.reporting.services import datavalues_apply, submission_open, submission_transition
 from lienket.reporting.values import ValueItem
 
@@ -20,8 +17,7 @@ from .test_views_support import db_state
 
 
 @pytest.fixture(autouse=True)
-def _environment(settings, tmp_path, monkeypatch):
-    support.cap_edit_window(monkeypatch)
+def _environment(settings, tmp_path):
     support.use_vietnamese_catalogue(settings, tmp_path)
 
 
@@ -38,10 +34,7 @@ def page(client, user, name, *args, **kwargs):
     return client.get(reverse(f"reporting:{name}", args=args), **kwargs)
 
 
-def next_month() -> str:
-    today = timezone.localdate()
-    first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return month(first_next.year, first_next.month).code
+NEXT_MONTH = "202605"  # the month after the frozen clock's 10/4/2026 (`w` freezes it), due on 20/5/2026
 
 
 # --- anonymous ------------------------------------------------------------------------------------------------
@@ -83,7 +76,7 @@ def test_home_shows_an_officer_their_open_reports_and_what_falls_due(client, w, 
     assert 'data-testid="open-submissions"' in html
     assert reverse("reporting:submission_detail", args=[draft.pk]) in html
     assert 'data-testid="due-soon"' in html
-    assert f"enter-BC-THANG-{next_month()}" in html  # next month's report, due on the 20th
+    assert f"enter-BC-THANG-{NEXT_MONTH}" in html  # next month's report, due on the 20th
     assert "Hạn nộp" in html
 
 
@@ -311,7 +304,7 @@ def test_submission_list_bad_filter_is_a_400_with_the_message(client, w, params)
 
 def test_completeness_counts_units_and_timeliness(client, w):
     # Given next month's report (due in the future): Hà Nội submitted, the new Phú Thọ not started
-    period = next_month()
+    period = NEXT_MONTH
     officer = w.users["hanoi_officer"]
     sub = submission_open(dataset=w.monthly, unit=w.hanoi, period_code=period, actor=officer)
     submission_transition(submission=sub, actor=officer, action="submit")

@@ -5,8 +5,6 @@ the lead's Playwright test; the test ids used here are the same.)"""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,11 +19,6 @@ from lienket.reporting.services import submission_open
 
 from . import test_views_support as support
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Auto-waiting assertions only (expect(), locators), no sleeps: these must pass on a machine whose cores are
@@ -34,27 +27,20 @@ TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(autouse=True)
-def _environment(settings, tmp_path, monkeypatch):
-    support.cap_edit_window(monkeypatch)
+def _environment(settings, tmp_path):
     support.use_vietnamese_catalogue(settings, tmp_path)
 
 
 @pytest.fixture
-def browser_page(live_server: Any) -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(locale="vi-VN", base_url=live_server.url)
-        context.set_default_timeout(TIMEOUT_MS)
-        yield context
-        browser.close()
-        # The test body ran inside Playwright's event loop, where Django opened a connection of its own; close it,
-        # or PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
+def browser_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh context in the session's one chromium (`browser`, root conftest.py)."""
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+    # The test body ran inside Playwright's event loop, where Django opened a connection of its own; close it,
+    # or PostgreSQL refuses to drop the test database at the end of the session.
+    connections.close_all()
 
 
 def sign_in(context: Any, client: Any, user: Any, url: str) -> Any:

@@ -17,8 +17,7 @@ from .test_views_support import db_state, htmx
 
 
 @pytest.fixture(autouse=True)
-def _environment(settings, tmp_path, monkeypatch):
-    support.cap_edit_window(monkeypatch)
+def _environment(settings, tmp_path):
     support.use_vietnamese_catalogue(settings, tmp_path)
 
 

@@ -8,8 +8,6 @@ from typing import Any
 from lienket.core.models import AuditEntry
 from lienket.reporting.models import DataValue, DataValueAudit, Submission, Target
 
-from . import factories
-
 OWN_CATALOGUE = "lienket/reporting/locale_vi_views.po.txt"
 
 
@@ -19,18 +17,6 @@ def use_vietnamese_catalogue(settings: Any, tmp_path: Path) -> None:
     merged and compiled the catalogues yet."""
     # The project catalogue (locale/vi) is complete and compiled; nothing to add.
     return
-
-
-def cap_edit_window(monkeypatch: Any) -> None:
-    """factories.dataset() keeps data sets editable for 36 500 days, which overflows PostgreSQL's smallint
-    (PositiveSmallIntegerField, max 32 767); 30 000 days keeps the intent and fits both databases."""
-    original = factories.dataset
-
-    def dataset(code: str, period_type: str, group: Any, inds: list[Any], **extra: Any) -> Any:
-        extra.setdefault("edit_days_after_due", 30000)
-        return original(code, period_type, group, inds, **extra)
-
-    monkeypatch.setattr(factories, "dataset", dataset)
 
 
 def db_state() -> tuple[Any, ...]:

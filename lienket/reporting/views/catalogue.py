@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lienket.core import clock
 from lienket.core.text import nfc
 from lienket.users.permissions import is_coordinator, province_units
 
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My work: a province user's open reports and what falls due soon; the coordinator's completeness
     overview of the latest periods and the approved reports waiting for acceptance."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     coordinator = is_coordinator(user)
     open_subs = list(selectors.submissions_open(user=user)[:100])
     queue = list(selectors.acceptance_queue(user=user)[:100])
@@ -68,7 +68,7 @@ def dataset_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A data set: its indicators and the periods of a year with due dates, links to completeness and to
     the entry form of the user's own unit."""
     dataset = selectors.dataset_get(code=code)
-    today = timezone.localdate()
+    today = clock.today()
     year = selectors.year_param(request.GET.get("year"), default=today.year)
     periods = selectors.dataset_periods(dataset=dataset, year=year, user=request.user, on=today)
     context = {

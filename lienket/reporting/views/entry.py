@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lienket.core import clock
 from lienket.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from lienket.core.formats import format_number
 from lienket.core.text import nfc
@@ -77,7 +78,7 @@ def _detail_context(request: HttpRequest, submission: Submission, form: entry.En
         "transition_error": "",
         "save_error": "",
         "violation_details": [],
-        "today": timezone.localdate(),
+        "today": clock.today(),
         **extra,
     }
 

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lienket.core import clock
 from lienket.core.errors import PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
@@ -35,7 +35,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     Province users set their own unit's; the Ministry coordinator any unit's. Saving is all or nothing."""
     user = request.user
     params = request.POST if request.method == "POST" else request.GET
-    today = timezone.localdate()
+    today = clock.today()
     year = selectors.year_param(params.get("year"), default=today.year)
     units = selectors.target_units(user=user, year=year)
     key = nfc(params.get("unit", "")).strip()

@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lienket.core import clock
 from lienket.core.errors import ApplicationError, Conflict
 from lienket.core.text import nfc
 from lienket.users.permissions import is_coordinator, province_units
@@ -121,7 +121,7 @@ def completeness_view(request: HttpRequest, dataset_code: str, period: str) -> H
     spec = period_param(period)
     period_type_check(dataset=dataset, spec=spec)
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     report = selectors.completeness(dataset=dataset, period_code=spec.code, on=today)
     coordinator = is_coordinator(user)
     own = {u.pk for u in province_units(user)}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -11,24 +10,10 @@ from .factories import Reference, make_reference, make_user
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _english_messages():
     # Assertions read the English msgids; the site itself defaults to Vietnamese.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _whitenoise_without_collectstatic(settings):
-    # WhiteNoise warns (an error under filterwarnings=error) when STATIC_ROOT was never collected; in
-    # autorefresh mode it serves from the finders instead. Belongs in config/settings/test.py.
-    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture
