@@ -17,7 +17,8 @@ from lienket.reporting.models import (
     Indicator,
     ValidationRule,
 )
-from lienket.users.models import Membership, MinistryUnit, Role, User
+from lienket.users.models import MinistryUnit, Role, User
+from lienket.users.tests.factories import make_user
 
 MERGER = dt.date(2025, 7, 1)
 BEFORE = dt.date(2025, 6, 30)
@@ -32,17 +33,14 @@ def unit(code: str, name: str, *, valid_from: dt.date | None = None, valid_to: d
 
 
 def user(username: str, role: str | None = None, *, unit: AdminUnit | None = None, **extra: Any) -> User:
-    u = User.objects.create_user(username=username, password=PASSWORD, full_name=username, email=f"{username}@example.vn")
+    """A user of `role` for reporting tests, built by the suite's one user factory (users' `make_user`)."""
+    scope: dict[str, Any] = {}
     if role == Role.MINISTRY_UNIT:
-        mu, _ = MinistryUnit.objects.get_or_create(slug="vu-thi-truong-trong-nuoc", defaults={"name": "Vụ Thị trường trong nước"})
-        Membership.objects.create(user=u, role=role, ministry_unit=mu)
-    elif role == Role.ADMIN:
-        u.is_staff = u.is_superuser = True
-        u.save()
-        Membership.objects.create(user=u, role=role)
-    elif role is not None:
-        Membership.objects.create(user=u, role=role, unit=unit)
-    return u
+        scope["ministry_unit"], _ = MinistryUnit.objects.get_or_create(
+            slug="vu-thi-truong-trong-nuoc", defaults={"name": "Vụ Thị trường trong nước"})
+    elif role not in (None, Role.ADMIN):
+        scope["unit"] = unit
+    return make_user(username, role, password=PASSWORD, full_name=username, email=f"{username}@example.vn", **scope)
 
 
 def indicator(code: str, name: str, uom: str, aggregation: str = "sum", time_aggregation: str = "sum", **extra: Any) -> Indicator:

@@ -54,8 +54,15 @@ def make_reference() -> Reference:
     return Reference(**units, market=market, coordinating=coordinating, conference=conference)
 
 
-def make_user(username: str, role: Role | None = None, *, password: str = PASSWORD, **scope: Any) -> User:
-    user = User.objects.create_user(username=username, password=password, full_name=username.title())
+def make_user(
+    username: str, role: Role | str | None = None, *, password: str = PASSWORD, full_name: str | None = None,
+    email: str = "", **scope: Any,
+) -> User:
+    """The one user factory of the test suite: a user, and a membership of `role` with its `scope` (unit=,
+    ministry_unit=, conference=); admins are staff and superusers. Other apps' factories build on it."""
+    user = User.objects.create_user(
+        username=username, password=password, full_name=username.title() if full_name is None else full_name, email=email,
+    )
     if role is not None:
         Membership.objects.create(user=user, role=role, **scope)
     if role == Role.ADMIN:
