@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.forms import inlineformset_factory
-from django.urls import reverse
 
 from lienket.core.models import AuditEntry
 from lienket.regions.models import AdminUnit
 from lienket.reporting.admin import DataSetElementFormSet, IndicatorForm, ValidationRuleForm
-from lienket.reporting.catalogue import load_catalogue
 from lienket.reporting.models import (
     DataSet,
     DataSetElement,
@@ -24,21 +22,8 @@ from lienket.reporting.services import datavalues_apply
 from lienket.reporting.values import ValueItem
 from lienket.users.models import Role
 
+from .conftest import admin_url as _url
 from .factories import user
-
-
-@pytest.fixture
-def admin_client(reference_data, client):
-    load_catalogue()
-    admin = user("site.admin", Role.ADMIN)
-    client.force_login(admin)
-    client.admin = admin
-    return client
-
-
-def _url(model, view: str, *args) -> str:
-    return reverse(f"admin:reporting_{model._meta.model_name}_{view}", args=args)
-
 
 MODELS = [Indicator, DataSet, ValidationRule, Submission, DataValue, DataValueAudit, Target]
 

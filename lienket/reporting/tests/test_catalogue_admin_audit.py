@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.urls import reverse
-
 from lienket.core.models import AuditEntry
 from lienket.reporting.catalogue import load_catalogue
 from lienket.reporting.models import DataSet, Disaggregation, Indicator, ValidationRule
-from lienket.users.models import Role
 
+from .conftest import admin_url as _url
 from .factories import user
-
-
-@pytest.fixture
-def admin_client(reference_data, client):
-    load_catalogue()
-    admin = user("site.admin", Role.ADMIN)
-    client.force_login(admin)
-    client.admin = admin
-    return client
-
-
-def _url(model, view: str, *args) -> str:
-    return reverse(f"admin:reporting_{model._meta.model_name}_{view}", args=args)
 
 
 def _value(value: Any) -> Any:
