@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
@@ -64,16 +65,18 @@ def _literal(node: ast.expr) -> bool:
     return isinstance(node, ast.JoinedStr | ast.BinOp) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
+def _audit_actions(*, tests: bool) -> Iterator[tuple[str, ast.expr]]:
+    """(where, expression) of every `action=` given to audit_log in the code (or in the tests)."""
+    for where, call in _calls(_modules(tests=tests)):
+        if _name(call.func) == "audit_log":
+            for kw in call.keywords:
+                if kw.arg == "action":
+                    for value in _values(kw.value):
+                        yield where, value
+
+
 def test_every_audit_action_in_the_code_is_an_enum_member():
-    loose = [
-        f"{where}: {ast.unparse(value)}"
-        for where, call in _calls(_modules(tests=False))
-        if _name(call.func) == "audit_log"
-        for kw in call.keywords
-        if kw.arg == "action"
-        for value in _values(kw.value)
-        if _literal(value)
-    ]
+    loose = [f"{where}: {ast.unparse(value)}" for where, value in _audit_actions(tests=False) if _literal(value)]
     assert not loose, "use the app's codes.AuditAction:\n" + "\n".join(loose)
 
 
@@ -93,11 +96,7 @@ def test_tests_record_only_actions_the_code_writes():
     # An audit test that records a made-up action proves nothing about the trail the code writes.
     made_up = [
         f"{where}: {value.value!r}"
-        for where, call in _calls(_modules(tests=True))
-        if _name(call.func) == "audit_log"
-        for kw in call.keywords
-        if kw.arg == "action"
-        for value in _values(kw.value)
+        for where, value in _audit_actions(tests=True)
         if isinstance(value, ast.Constant) and value.value not in ALL_ACTIONS
     ]
     assert not made_up, "\n".join(made_up)
