@@ -1,6 +1,7 @@
 """Imports between the lienket apps flow one way (docs/CONVENTIONS.md, "Dependencies"):
 
-    core ← regions ← conferences ← users ← reporting ← demo
+    core ← search ← regions ← conferences ← users ← library ← reporting ← analytics ← proposals ← cooperation
+    ← products ← demo
 
 An app may import itself and the apps listed before it, never one listed after it. `lienket.demo` orchestrates
 the sample data and may import everything. Tests and migrations are not checked. Every import counts: module
@@ -17,7 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 
 # Lowest layer first. An app may import the apps before it (and itself).
-LAYERS: list[str] = ["core", "regions", "conferences", "users", "reporting", "demo"]
+LAYERS: list[str] = [
+    "core", "search", "regions", "conferences", "users", "library", "reporting", "analytics", "proposals",
+    "cooperation", "products", "demo",
+]
 # Not domain apps: templates and static files only, no Python modules to check.
 NOT_APPS = {"templates", "static"}
 

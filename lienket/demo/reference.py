@@ -1,6 +1,6 @@
 """The whole sourced reference data set, loaded in dependency order by `manage.py load_reference`.
 
-Each app loads its own part — regions (units, successions, statistics, groups), users (Ministry units),
+Each app loads its own part — regions (units, successions, statistics, groups), users (Ministry units, the organisations a source names),
 conferences (the series and its editions) — and none of them knows the apps above it. This module sits above
 all of them (lienket.demo may import every app; see docs/CONVENTIONS.md, "Dependencies") and runs them in one
 transaction, so a failure leaves the database as it was. Idempotent: a second run reports everything unchanged.
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from lienket.conferences.loader import load_conferences
 from lienket.regions.loader import load_regions
-from lienket.users.loader import load_ministry_units
+from lienket.users.loader import load_ministry_units, load_organisations
 
 
 @transaction.atomic
@@ -20,5 +20,6 @@ def load_reference() -> dict[str, dict[str, int]]:
     """Load (or refresh) all reference data; returns {entity: {created, updated, unchanged}}."""
     counts = load_regions()
     counts.update(load_ministry_units())
+    counts.update(load_organisations())
     counts.update(load_conferences())
     return counts

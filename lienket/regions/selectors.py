@@ -552,3 +552,79 @@ def _published_totals(group: UnitGroup, day: dt.date, year: int) -> dict[str, ob
         "source": ", ".join(sorted({area.source, population.source})),
         "note": population.note or area.note,
     }
+
+
+# --- across the 1/7/2025 merger: one mapping shared by every app --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitShare:
+    """A unit and the fraction of another unit's territory it stands for (1 = the whole)."""
+
+    unit: AdminUnit
+    share: Decimal
+
+
+def _successions() -> tuple[dict[int, list[UnitSuccession]], dict[int, list[UnitSuccession]]]:
+    """Every succession, by predecessor and by successor (the table is tiny: one query)."""
+    out: dict[int, list[UnitSuccession]] = {}
+    into: dict[int, list[UnitSuccession]] = {}
+    for s in UnitSuccession.objects.select_related("predecessor", "successor").order_by("pk"):
+        out.setdefault(s.predecessor_id, []).append(s)
+        into.setdefault(s.successor_id, []).append(s)
+    return out, into
+
+
+def _walk(unit: AdminUnit, day: dt.date, edges: dict[int, list[UnitSuccession]], forward: bool,
+          share: Decimal, depth: int) -> list[UnitShare]:
+    if unit.is_valid_on(day):
+        return [UnitShare(unit, share)]
+    if depth >= MAX_SUCCESSION_DEPTH:
+        return []
+    found: list[UnitShare] = []
+    for s in edges.get(unit.pk, []):
+        nxt = s.successor if forward else s.predecessor
+        if (forward and s.effective > day) or (not forward and s.effective <= day):
+            continue
+        found.extend(_walk(nxt, day, edges, forward, share * s.share, depth + 1))
+    return found
+
+
+def _merge(found: Iterable[UnitShare]) -> list[UnitShare]:
+    total: dict[int, UnitShare] = {}
+    for item in found:
+        seen = total.get(item.unit.pk)
+        total[item.unit.pk] = UnitShare(item.unit, item.share + (seen.share if seen else 0))
+    return sorted(total.values(), key=lambda u: u.unit.code)
+
+
+def unit_successors_on(*, unit: AdminUnit, date: dt.date) -> list[UnitShare]:
+    """The unit(s) that hold `unit`'s territory on `date`, looking forward: the unit itself while it is valid;
+    for a unit dissolved before `date`, the unit(s) it became part of, each with the fraction of `unit` it took
+    (`UnitSuccession.share`, multiplied along a chain). Empty for a date before the unit existed.
+    The one mapping of "an old unit at a later date" (cooperation's parties, analytics, reporting)."""
+    if unit.valid_from is not None and date < unit.valid_from:
+        return []
+    out, _into = _successions()
+    return _merge(_walk(unit, date, out, True, Decimal(1), 0))
+
+
+def unit_predecessors_on(*, unit: AdminUnit, date: dt.date) -> list[UnitShare]:
+    """The unit(s) whose territory formed `unit`, as they were on `date` (a date before `unit` existed), each
+    with the fraction of it that went into `unit`: a value of `unit` for that date is Σ value × share over them.
+    The unit itself while it is valid; empty for a date after it was dissolved."""
+    if unit.valid_to is not None and date > unit.valid_to:
+        return []
+    _out, into = _successions()
+    return _merge(_walk(unit, date, into, False, Decimal(1), 0))
+
+
+def unit_map_on(*, date: dt.date, units: Iterable[AdminUnit] | None = None) -> dict[int, list[UnitShare]]:
+    """`unit_successors_on` for many units at once (two queries): {unit id: [UnitShare of units valid on date]}."""
+    out, _into = _successions()
+    chosen = list(units) if units is not None else list(AdminUnit.objects.all())
+    return {
+        u.pk: ([] if u.valid_from is not None and date < u.valid_from
+               else _merge(_walk(u, date, out, True, Decimal(1), 0)))
+        for u in chosen
+    }

@@ -20,7 +20,7 @@ from lienket.core.errors import ApplicationError
 from . import admin_audit, services  # noqa: F401 - admin_audit registers the audit trail's admin
 from .codes import AuditAction
 from .forms import AdminLoginForm
-from .models import ApiToken, Membership, MinistryUnit, User
+from .models import ApiToken, Membership, MinistryUnit, Organisation, User
 
 admin.site.login_form = AdminLoginForm
 
@@ -118,3 +118,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 revoked += 1
         message = ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked) % {"count": revoked}
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "unit", "is_sample"]
+    list_filter = ["kind", "is_sample"]
+    search_fields = ["name", "short_name", "name_folded"]
+    readonly_fields = ["name_folded"]

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from lienket.regions.loader import Upserter, parse_date, read_csv
 
-from .models import MinistryUnit
+from .models import MinistryUnit, Organisation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -33,5 +33,21 @@ def load_ministry_units() -> dict[str, dict[str, int]]:
                 "valid_to": parse_date(row["valid_to"]),
                 "source": row["source"],
             },
+        )
+    return upsert.result()
+
+
+@transaction.atomic
+def load_organisations() -> dict[str, dict[str, int]]:
+    """Upsert the businesses and associations named by a source (lienket/users/fixtures/organisations.csv), with
+    only what the source says of them; returns {"organisations": {created, updated, unchanged}}."""
+    upsert = Upserter()
+    for row in read_csv(FIXTURES / "organisations.csv"):
+        upsert(
+            "organisations",
+            Organisation,
+            {"slug": row["slug"]},
+            {"name": row["name"], "short_name": row["short_name"], "kind": row["kind"],
+             "description": row["description"], "source": row["source"]},
         )
     return upsert.result()

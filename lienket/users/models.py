@@ -77,6 +77,47 @@ class MinistryUnit(models.Model):
         return self.name
 
 
+class Organisation(models.Model):
+    """A business or association outside the State (EVN, Central Retail Việt Nam, an industry association): the
+    one shared list that proposals, cooperation programmes and products refer to, never free text."""
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", _("Business")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other organisation")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BUSINESS)
+    unit = models.ForeignKey(
+        "regions.AdminUnit", verbose_name=_("based in"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Only what a source says of it."))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from lienket.core.text import fold, nfc
+
+        self.name = nfc(self.name)
+        self.short_name = nfc(self.short_name)
+        self.description = nfc(self.description)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class Membership(models.Model):
     """A role held by a user, scoped to what it applies to. A user may hold several."""
 
