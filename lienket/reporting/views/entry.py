@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienket.core import clock
 from lienket.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
-from lienket.core.formats import format_number
+from lienket.core.formats import format_plain
 from lienket.core.text import nfc
 
 from .. import entry, permissions, selectors, services
@@ -103,7 +103,7 @@ def _conflict_message(submission: Submission, row: entry.EntryRow, yours: str) -
     last = selectors.value_last_change(unit=submission.unit, period=submission.period, indicator=row.indicator, option=row.option)
     who = (last.changed_by.display_name if last and last.changed_by else "") or _("someone else")
     when = timezone.localtime(last.changed_at).strftime("%d/%m/%Y %H:%M") if last else "—"
-    now = format_number(row.value.normalize()) if row.value is not None else _("empty")
+    now = format_plain(row.value) if row.value is not None else _("empty")
     return _(
         "This value was just changed by %(who)s at %(when)s (now %(value)s). Your entry “%(yours)s” was not saved: "
         "check the current value and enter yours again if it is still right."
