@@ -26,7 +26,7 @@ from ..forms import (
     entry_items,
     entry_posted_rows,
 )
-from ..models import Indicator, Submission
+from ..models import Indicator, Submission, SubmissionStatus
 from ..workflow import TRANSITIONS
 from .common import current_lang, error_page, is_htmx, period_param, refusals_as_pages, render_page, unit_key_check
 
@@ -70,6 +70,8 @@ def _detail_context(request: HttpRequest, submission: Submission, form: entry.En
         "year": form.spec.year,
         "rows": form.rows,
         "can_edit": refusal is None,
+        # submitting is still to come: the summary then says what blocks it (else it only lists the checks)
+        "open_for_submit": refusal is None and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
         "edit_refusal": refusal,
         "actions": actions,
         "needs_reason": any(a["needs_reason"] for a in actions),
@@ -157,7 +159,8 @@ def values_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not items and htmx_row is not None:  # the row's value field was not posted: give the row back as it is
         return _render_row(request, submission, form, htmx_row, status=400)
     if not items:
-        messages.info(request, _("Nothing to save: no value was changed."))
+        # Rows are saved one by one when the person leaves them: by now there may be nothing left to save.
+        messages.info(request, _("Every value is saved: each row is saved as soon as you leave it."))
         return redirect("reporting:submission_detail", pk=submission.pk)
     try:
         result = services.datavalues_apply(actor=user, items=items, source="form", reason=change_reason)
@@ -190,8 +193,10 @@ def values_save(request: HttpRequest, pk: int) -> HttpResponse:
         if htmx_row is not None:
             if not htmx_row.field_error and general:
                 htmx_row.field_error = " ".join(dict.fromkeys(general))
-            return _render_row(request, submission, form, htmx_row, status=status)
-        summary = _("%(count)s problem(s) found; nothing was saved. Fix the fields marked below and save again.") % {
+            # the summary follows (out of band): it counts this refused value among those not saved
+            return _render_row(request, submission, form, htmx_row, status=status, oob=True)
+        summary = _("%(count)s problem(s) found: none of the changes of this save were stored (values saved earlier are "
+                    "kept). Fix the fields marked below and save again.") % {
             "count": len(errors) or 1
         }
         return render_detail(request, submission, form=form, status=status, save_error=summary,
