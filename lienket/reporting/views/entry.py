@@ -70,6 +70,7 @@ def _detail_context(request: HttpRequest, submission: Submission, form: entry.En
         "year": form.spec.year,
         "rows": form.rows,
         "can_edit": refusal is None,
+        "can_template": permissions.template_download_refusal(user, submission.unit) is None,
         # submitting is still to come: the summary then says what blocks it (else it only lists the checks)
         "open_for_submit": refusal is None and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
         "edit_refusal": refusal,
