@@ -84,14 +84,16 @@ def test_the_entry_form_and_the_links_work_on_a_phone(browser, live_server, scen
     link = page.get_by_test_id("link-01")
     box = link.bounding_box()
     assert box is not None
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
 
     page.goto(f"/reporting/submissions/{scene['monthly'].pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for testid in ("value-RETAIL", "comment-RETAIL", "estimate-RETAIL"):
         box = page.get_by_test_id(testid).bounding_box()
         assert box is not None
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, testid
+        assert box["x"] >= 0, testid
+        assert box["x"] + box["width"] <= 390, testid
     page.get_by_test_id("value-RETAIL").fill("12")
     page.get_by_test_id("comment-RETAIL").click()
     page.get_by_test_id("saved-RETAIL").wait_for()

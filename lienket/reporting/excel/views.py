@@ -169,7 +169,13 @@ def _in_language(entries: list[dict[str, Any]], lang: str) -> list[dict[str, Any
     """Errors and warnings of a job in the reader's language: the job keeps each message in every language of
     the site (`message_i18n`, see imports.import_job_run); older jobs have only the uploader's."""
     lang = lang.split("-")[0]
-    return [{**e, "message": (e.get("message_i18n") or {}).get(lang) or e.get("message", "")} for e in entries]
+    shown = []
+    for e in entries:
+        message = (e.get("message_i18n") or {}).get(lang) or e.get("message", "")
+        if e.get("cell") and e.get("ref"):  # the sheet and cell have their own columns
+            message = message.removeprefix(f"{e['ref']}: ")
+        shown.append({**e, "message": message})
+    return shown
 
 
 def _names(summary: dict[str, Any], lang: str) -> dict[str, str]:
