@@ -203,16 +203,18 @@ def _items_named(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
         (o.disaggregation_id, o.code): o
         for o in DisaggregationOption.objects.filter(disaggregation_id__in={i.disaggregation_id for i in indicators.values()})
     }
-    units = dict(AdminUnit.objects.filter(code__in={it.get("unit") for it in items}).values_list("code", "name"))
+    units: dict[str, str] = dict(AdminUnit.objects.filter(code__in={it.get("unit") for it in items}).values_list("code", "name"))
+    options_by_key: dict[tuple[Any, Any], DisaggregationOption] = dict(options)
     named = []
     for it in items:
-        ind = indicators.get(it.get("indicator"))
-        opt = options.get((ind.disaggregation_id, it.get("option"))) if ind and it.get("option") else None
+        code, unit_code = str(it.get("indicator") or ""), str(it.get("unit") or "")
+        ind = indicators.get(code)
+        opt = options_by_key.get((ind.disaggregation_id, it.get("option"))) if ind and it.get("option") else None
         named.append({
             **it,
-            "indicator_name": ind.label(lang) if ind else it.get("indicator"),
+            "indicator_name": ind.label(lang) if ind else code,
             "option_name": (opt.name_en if lang.startswith("en") and opt.name_en else opt.name) if opt else (it.get("option") or ""),
-            "unit_name": units.get(it.get("unit"), it.get("unit")),
+            "unit_name": units.get(unit_code, unit_code),
         })
     return named
 
