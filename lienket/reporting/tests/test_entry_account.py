@@ -43,8 +43,9 @@ def test_a_refused_save_is_counted_in_the_summary_and_typed_values_carry_no_stal
     assert "1 giá trị chưa được lưu" in text  # the summary counts the refused value, never "0 lỗi"
     assert "Cần sửa 0 lỗi" not in text
     # RETAIL was typed (valid) but not saved: no "required" message under it, it says it is not saved yet
+    assert "Bắt buộc phải nhập" in text  # RETAIL is required and nothing is stored: the summary still says so
     rules = re.search(r'data-testid="rules-RETAIL">(.*?)</div>', html, re.S).group(1)
-    assert "bắt buộc" not in rules
+    assert "Bắt buộc phải nhập" not in rules
     assert 'data-testid="pending-RETAIL"' in rules
 
 
