@@ -102,6 +102,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "home"
+# Where each role lands after logging in without a `next` (lienket.users.views.LoginView; first matching role
+# in this order). Roles not listed land on LOGIN_REDIRECT_URL.
+LIENKET_LANDING = {
+    "province_officer": "reporting:home",
+    "province_director": "reporting:home",
+    "ministry_coordinator": "reporting:home",
+}
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -41,6 +41,19 @@ def format_number(value: Decimal | int | float | str | None, decimals: int | Non
     return sign + result
 
 
+def format_plain(value: Decimal | int | float | str | None, lang: str | None = None) -> str:
+    """A number inside a message: grouped in the language's style, without trailing zeros and never in
+    scientific notation (a limit stored as `1000.000000` or normalised to `1E+3` reads `1.000` / `1,000`)."""
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if number.is_finite() and number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    return format_number(number, None, lang)
+
+
 def parse_number(text: str | int | float | Decimal, lang: str | None = None) -> Decimal:
     """Read a number typed by a person in either convention.
 

@@ -113,6 +113,41 @@ GROUPS: list[dict[str, Any]] = [
     },
 ]
 
+#: The public citation of each source the fixture files name. `source` keeps the project's working notes (ids,
+#: caveats, "legal text not seen"): administrators read them; the public pages cite `citation`, built from this
+#: table. Keys are matched on the start of each `;`-separated part of a source; a part that matches none is left
+#: out of the citation (it is a note, not a source).
+CITATIONS: list[tuple[str, str]] = [
+    ("GSO-E0203-07", "Tổng cục Thống kê, biểu E02.03-07 (2022)"),
+    ("GSO-E0201", "Tổng cục Thống kê, biểu E02.01 (2022)"),
+    ("NQ-202-2025", "Nghị quyết 202/2025/QH15"),
+    ("QD-19-2025-TTg", "Quyết định 19/2025/QĐ-TTg"),
+    ("NQ-60-TW", "Nghị quyết 60-NQ/TW"),
+    ("NQ-81-2023-QH15", "Nghị quyết 81/2023/QH15"),
+    ("conference plan 2024", "Kế hoạch tổ chức Hội nghị hợp tác phát triển công nghiệp, thương mại các tỉnh phía Bắc 2024"),
+    ("seed article", "Kế hoạch tổ chức Hội nghị hợp tác phát triển công nghiệp, thương mại các tỉnh phía Bắc 2024"),
+    ("2025 conference participants", "Danh sách đơn vị tham dự Hội nghị năm 2025"),
+    ("Prime Minister at the Red River Delta coordination council",
+     "Phát biểu của Thủ tướng Chính phủ tại Hội đồng điều phối vùng Đồng bằng sông Hồng, 20/9/2025"),
+    ("the northern units not in DBSH",
+     "Phát biểu của Thủ tướng Chính phủ tại Hội đồng điều phối vùng Đồng bằng sông Hồng, 20/9/2025"),
+    ("unchanged units", "Nghị quyết 202/2025/QH15"),
+]
+
+
+def public_citation(source: str) -> str:
+    """The citation the public pages show for a `source` of the fixture files: each part's document, once, in
+    order, without the working notes."""
+    cited: list[str] = []
+    for part in (source or "").split(";"):
+        part = part.strip()
+        for key, citation in CITATIONS:
+            if part.startswith(key) and citation not in cited:
+                cited.append(citation)
+                break
+    return "; ".join(cited)
+
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -149,6 +184,8 @@ class Upserter:
 
     def __call__(self, label: str, model: type[M], keys: dict[str, Any], values: dict[str, Any]) -> M:
         counter = self.counts.setdefault(label, Counter(created=0, updated=0, unchanged=0))
+        if "source" in values and any(f.name == "citation" for f in model._meta.get_fields()):
+            values = {**values, "citation": public_citation(values["source"])}
         for name, value in values.items():
             field = model._meta.get_field(name)
             max_length = getattr(field, "max_length", None)

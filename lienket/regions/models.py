@@ -40,7 +40,8 @@ class AdminUnit(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: before the data's range"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: still valid"))
     seat = models.CharField(_("seat (in former unit)"), max_length=120, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Working notes on where this comes from (administrators only)"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True, help_text=_("The source as the public pages cite it"))
     note = models.TextField(_("note"), blank=True)
 
     objects = UnitQuerySet.as_manager()
@@ -90,7 +91,8 @@ class UnitSuccession(models.Model):
     successor = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="successions_in")
     effective = models.DateField(_("effective"))
     share = models.DecimalField(_("share"), max_digits=7, decimal_places=6, default=1)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Working notes on where this comes from (administrators only)"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True, help_text=_("The source as the public pages cite it"))
 
     class Meta:
         verbose_name = _("succession")
@@ -138,7 +140,8 @@ class GroupMembership(models.Model):
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="group_memberships")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Working notes on where this comes from (administrators only)"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True, help_text=_("The source as the public pages cite it"))
 
     class Meta:
         verbose_name = _("group membership")
@@ -172,7 +175,8 @@ class UnitStat(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    source = models.CharField(_("source"), max_length=300)
+    source = models.CharField(_("source"), max_length=300, help_text=_("Working notes on where this comes from (administrators only)"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True, help_text=_("The source as the public pages cite it"))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

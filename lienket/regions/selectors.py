@@ -204,6 +204,11 @@ class MemberFigures:
     def sources(self) -> list[str]:
         return sorted({stat.source for stat in self.stats})
 
+    @property
+    def citations(self) -> list[str]:
+        """The sources as the public pages cite them (see regions.loader.CITATIONS)."""
+        return sorted({stat.citation or stat.source for stat in self.stats})
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -242,6 +247,7 @@ class RegionProfile:
     member_rows: list[MemberFigures]
     subregions: list[SubregionProfile]
     sources: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     years_available: list[int] = field(default_factory=list)
 
@@ -488,6 +494,9 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
     sources = sorted({s.source for s in used_stats})
     memberships = _group_memberships_on(group, day).values_list("source", flat=True)
     sources += sorted({src for src in memberships if src} - set(sources))
+    citations = sorted({s.citation or s.source for s in used_stats})
+    cited = _group_memberships_on(group, day).values_list("citation", flat=True)
+    citations += sorted({c for part in cited for c in part.split("; ") if c} - set(citations))
 
     notes: list[str] = []
     if date_note:
@@ -531,6 +540,7 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
         member_rows=member_rows,
         subregions=subregions,
         sources=sources,
+        citations=citations,
         notes=notes,
         years_available=years,
     )
@@ -550,6 +560,7 @@ def _published_totals(group: UnitGroup, day: dt.date, year: int) -> dict[str, ob
         "area_km2": area.value,
         "population_thousand": population.value,
         "source": ", ".join(sorted({area.source, population.source})),
+        "citation": "; ".join(sorted({area.citation or area.source, population.citation or population.source})),
         "note": population.note or area.note,
     }
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lienket.core import xlsx_safe
 from lienket.core.api import MAX_SMALL_INT
 from lienket.core.errors import ApplicationError, ValidationFailed
-from lienket.core.formats import parse_number
+from lienket.core.formats import format_plain, parse_number
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import UnitKey, unit_key_parse, unit_key_problem
 
@@ -198,7 +198,7 @@ def csv_read(text: str) -> tuple[list[ValueItem], list[dict[str, Any]]]:
             if data_rows > MAX_ROWS:
                 raise ApplicationError(
                     ErrorCode.TOO_MANY_ROWS,
-                    _("The file has more than %(max)s data rows. Split it into smaller files.") % {"max": f"{MAX_ROWS:,}"},
+                    _("The file has more than %(max)s data rows. Split it into smaller files.") % {"max": format_plain(MAX_ROWS)},
                     {"max_rows": MAX_ROWS}, status=413,
                 )
             ref = f"row {row_no}"  # an identifier like values[i], not prose: never translated
@@ -345,7 +345,7 @@ def json_read(data: Any) -> tuple[list[ValueItem], str, list[dict[str, Any]]]:
     values = data["values"]
     if len(values) > MAX_ROWS:
         raise ApplicationError(
-            ErrorCode.TOO_MANY_ROWS, _("The body has more than %(max)s values. Send them in smaller batches.") % {"max": f"{MAX_ROWS:,}"},
+            ErrorCode.TOO_MANY_ROWS, _("The body has more than %(max)s values. Send them in smaller batches.") % {"max": format_plain(MAX_ROWS)},
             {"max_rows": MAX_ROWS}, status=413,
         )
     items: list[ValueItem] = []

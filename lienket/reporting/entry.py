@@ -82,7 +82,13 @@ class EntryRow:
 
     @property
     def invalid(self) -> bool:
-        return bool(self.field_error or self.errors or self.needs_comment)
+        return bool(self.field_error or self.errors or (self.needs_comment and not self.pending))
+
+    @property
+    def pending(self) -> bool:
+        """The row shows what the person typed, not what is stored (the save was refused): the checks of the
+        stored value (errors, warnings, "required") are not about what is on screen and are not shown."""
+        return bool(self.seen) and fingerprint(self.input_value, self.is_estimate, self.comment) != self.seen
 
 
 @dataclass
@@ -102,6 +108,20 @@ class EntryForm:
     @property
     def warnings(self) -> list[Violation]:
         return [v for v in self.violations if v.severity != "error"]
+
+    @property
+    def blocking(self) -> list[Violation]:
+        """What stops the report from being submitted: errors, and warnings nobody explained in a comment."""
+        return [v for v in self.violations if v.severity == "error" or v.needs_comment]
+
+    @property
+    def unexplained(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity != "error" and v.needs_comment]
+
+    @property
+    def unsaved(self) -> list[EntryRow]:
+        """Rows whose typed value was refused (shown with their error): not saved."""
+        return [r for r in self.rows if r.field_error]
 
     def row(self, key: str) -> EntryRow | None:
         return next((r for r in self.rows if r.key == key), None)

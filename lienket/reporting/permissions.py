@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lienket.core import clock
 from lienket.core.errors import NotFound, PermissionDenied
 from lienket.users.models import Role
-from lienket.users.permissions import has_role, is_admin, is_coordinator
+from lienket.users.permissions import has_role, is_admin, is_coordinator, province_units
 
 from .models import Submission, SubmissionStatus
 from .workflow import EDITABLE_STATES, TRANSITIONS
@@ -159,6 +159,12 @@ def workbook_download_refusal(user: Any) -> str | None:
     if is_coordinator(user):
         return None
     return _("Only the Ministry coordinator can download the workbook of all units.")
+
+
+def can_report(user: Any) -> bool:
+    """Whether the user enters data for a unit (a province role) or follows every unit (the coordinator): the
+    people for whom plan targets and Excel uploads are work, so the only ones shown those pages' links."""
+    return getattr(user, "is_authenticated", False) and (is_coordinator(user) or province_units(user).exists())
 
 
 def can_see_import_job(user: Any, job: Any) -> bool:

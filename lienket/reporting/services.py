@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lienket.core import clock
 from lienket.core.audit import audit_log, snapshot
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.formats import format_plain
 from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
@@ -407,7 +408,7 @@ def datavalues_apply(
             if have != item.expected_version:
                 _err(errors, item, "version_conflict",
                      _("this value was changed by someone else meanwhile (now %(value)s); reload and try again")
-                     % {"value": current.value.normalize() if current else "—"})
+                     % {"value": format_plain(current.value) if current else "—"})
                 continue
         if number is None:
             kind = "delete" if current is not None else "noop"

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import ValidationFailed
-from lienket.core.formats import parse_number
+from lienket.core.formats import format_plain, parse_number
 from lienket.regions.models import AdminUnit
 
 from .models import Indicator
@@ -104,11 +104,12 @@ def value_parse(raw: Any, indicator: Indicator) -> Decimal | None:
         raise ValueError(_("%(value)s is too large") % {"value": str(raw)[:50]}) from None
     if indicator.value_type == Indicator.ValueType.INTEGER and not integral:
         raise ValueError(_("“%(value)s” must be a whole number") % {"value": raw})
+    typed = number  # what the person wrote, for messages (in their language's digits: 5000 → 5.000)
     number = number.quantize(value_places(indicator), rounding=ROUND_HALF_UP)
     if indicator.min_value is not None and number < indicator.min_value:
-        raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": raw, "min": indicator.min_value.normalize()})
+        raise ValueError(_("%(value)s is below the minimum %(min)s") % {"value": format_plain(typed), "min": format_plain(indicator.min_value)})
     if indicator.max_value is not None and number > indicator.max_value:
-        raise ValueError(_("%(value)s is above the maximum %(max)s") % {"value": raw, "max": indicator.max_value.normalize()})
+        raise ValueError(_("%(value)s is above the maximum %(max)s") % {"value": format_plain(typed), "max": format_plain(indicator.max_value)})
     quantized = number.quantize(STORAGE_PLACES)
     return quantized
 

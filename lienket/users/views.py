@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,7 @@ from lienket.core.errors import ApplicationError, NotFound, PermissionDenied
 from . import permissions, selectors, services
 from .forms import AuditedPasswordChangeForm, AuditFilterForm, LoginForm, TokenCreateForm
 from .models import User
+from .permissions import user_roles
 
 AUDIT_PAGE_SIZE = 50
 
@@ -31,6 +33,24 @@ class LoginView(auth_views.LoginView):
     template_name = "users/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Without a `next`, people land on their work: the page settings.LIENKET_LANDING names for the first of
+        their roles in that order (a province officer: "Việc của tôi"); anyone else on the home page."""
+        return landing_url(self.request.user) or super().get_default_redirect_url()
+
+
+def landing_url(user: Any) -> str | None:
+    """The URL of the first page of settings.LIENKET_LANDING (role → URL name) that fits one of the user's roles.
+    Apps that own a role's work name it there; users imports none of them."""
+    roles = {str(r) for r in user_roles(user)}
+    for role, url_name in getattr(settings, "LIENKET_LANDING", {}).items():
+        if role in roles:
+            try:
+                return reverse(url_name)
+            except NoReverseMatch:
+                continue
+    return None
 
 
 class LogoutView(auth_views.LogoutView):

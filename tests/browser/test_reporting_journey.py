@@ -36,9 +36,9 @@ def test_officer_fills_and_submits_director_approves_coordinator_accepts(browser
     page.get_by_test_id("value-EXPORT").fill("56,7")
     page.get_by_test_id("value-EXPORT").press("Tab")
     page.get_by_test_id("save-draft").click()
-    # (the rows may already have saved themselves on leaving the fields: then "nothing to save"; either way the
+    # (the rows may already have saved themselves on leaving the fields: then "every value is saved"; either way the
     # page came back with a message after the redirect)
-    expect(page.locator("ul.messages")).to_contain_text(re.compile("Đã lưu nháp|Không có gì để lưu"))
+    expect(page.locator("ul.messages")).to_contain_text(re.compile("Đã lưu nháp|Tất cả giá trị đã được lưu"))
 
     # Then both values are stored exactly, as a draft
     sub = Submission.objects.get(dataset=w.monthly, unit=w.hanoi, period__code="202603")

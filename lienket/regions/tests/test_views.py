@@ -123,7 +123,7 @@ def test_profile_page_shows_figures_in_the_users_number_format(client, reference
     assert '<option value="2022" selected>' in html
     assert "Trung du và miền núi phía Bắc" in html  # sub-region table
     assert "150,058.5" in html or "150.058,5" in html  # the caveat about the article's cut figures
-    assert "GSO-E0203-07" in html
+    assert "E02.03-07" in html  # Hà Tĩnh’s population, cited from table E02.03-07
 
 
 @pytest.mark.django_db

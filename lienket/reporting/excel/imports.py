@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from lienket.core.audit import audit_log
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.formats import format_plain
 from lienket.core.text import nfc
 
 from .. import permissions
@@ -166,7 +167,11 @@ class _Progress:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Validate the job's file and either report (dry run) or write it. Never raises for a bad file: the
-    outcome is in the job's status, summary and errors. Runs once: a job that is not pending is left alone."""
+    outcome is in the job's status, summary and errors. Runs once: a job that is not pending is left alone.
+
+    Messages are written in the uploader's language; those of a refused file (its errors and warnings) are
+    also kept in the site's other languages (`message_i18n`), so the page shows them in the language of
+    whoever reads it, even after they switch language."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
         status=ImportJob.Status.VALIDATING, progress_done=0, progress_total=0,
     )
@@ -179,14 +184,87 @@ def import_job_run(*, job_id: int) -> ImportJob:
             _run(job, options)
     except Exception:  # a job must end in a final state; the cause goes to the log
         logger.exception("import job %s failed", job_id)
-        _save(
-            job_id, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-            errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "failed",
-                     "message": _("The file could not be processed because of an unexpected error; nothing was written. "
-                                  "Try again later or tell the administrator.")}],
-        )
+        versions = []
+        langs = _languages(options.get("lang") or "vi")
+        for lang in langs:
+            with translation.override(lang):
+                versions.append([_failed_error(job)])
+        _save(job_id, status=ImportJob.Status.FAILED, finished_at=timezone.now(), errors=_attach(versions[0], versions, langs))
     job.refresh_from_db()
+    if job.status == ImportJob.Status.INVALID or (job.summary or {}).get("warnings"):
+        try:
+            _translate_messages(job, options)
+        except Exception:  # the messages in the uploader's language are already saved; the rest is a courtesy
+            logger.exception("import job %s: messages in other languages failed", job_id)
+        job.refresh_from_db()
     return job
+
+
+def _failed_error(job: ImportJob) -> dict[str, Any]:
+    return {"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "failed",
+            "message": _("The file could not be processed because of an unexpected error; nothing was written. "
+                         "Try again later or tell the administrator.")}
+
+
+def _languages(first: str) -> list[str]:
+    """The job's language first, then the site's other languages."""
+    from django.conf import settings
+
+    first = first.split("-")[0]
+    return [first, *(code for code, _name in settings.LANGUAGES if code != first)]
+
+
+def _attach(first: list[dict[str, Any]], versions: list[Any], langs: list[str]) -> list[dict[str, Any]]:
+    if all(len(v) == len(first) for v in versions):
+        for i, entry in enumerate(first):
+            entry["message_i18n"] = {lang: str(v[i].get("message", "")) for lang, v in zip(langs, versions, strict=False)}
+    return first
+
+
+def _evaluate(job: ImportJob, options: dict[str, Any], parsed: excel_reader.ParsedWorkbook) -> list[dict[str, Any]]:
+    """The problems of a parsed file, without writing anything (what `_run` finds before it writes)."""
+    if parsed.fatal:
+        return list(parsed.errors)
+    if parsed.errors:
+        listed, total = datavalues_problems(actor=job.created_by, items=parsed.items, problems=[], source=SOURCE)
+        return list(parsed.errors) + _errors_listed(listed, total)
+    try:
+        with transaction.atomic():
+            datavalues_apply(actor=job.created_by, items=parsed.items, source=SOURCE, dry_run=True, reason="")
+    except ValidationFailed as exc:
+        return _errors_of(exc)
+    except ApplicationError as exc:
+        return [{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": exc.code, "message": exc.message}]
+    return []
+
+
+def _translate_messages(job: ImportJob, options: dict[str, Any]) -> None:
+    """Compute the refused file's errors and warnings again in each other language (read only) and keep them
+    beside the stored ones, matched by position (the same file gives the same problems in the same order)."""
+    langs = _languages(options.get("lang") or "vi")
+    summary = dict(job.summary or {})
+    errors_by_lang: list[list[dict[str, Any]]] = [list(job.errors or [])]
+    warnings_by_lang: list[list[dict[str, Any]]] = [list(summary.get("warnings") or [])]
+    for lang in langs[1:]:
+        with translation.override(lang):
+            parsed = excel_reader.workbook_parse(
+                data=bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk)), filename=job.filename,
+                empty_deletes=bool(options.get("empty_deletes")), expected_dataset=options.get("dataset"),
+                expected_period=options.get("period"),
+            )
+            warnings_by_lang.append(_file_warnings(job, options) + parsed.warnings[:1000])
+            if job.status == ImportJob.Status.INVALID:
+                errors = _collapse_unit_errors(_evaluate(job, options, parsed), parsed)
+                errors.sort(key=excel_reader.error_sort_key(excel_reader.sheet_order(parsed)))
+                errors_by_lang.append(errors[:1000])
+    fields: dict[str, Any] = {}
+    if summary.get("warnings"):
+        summary["warnings"] = _attach([dict(w) for w in warnings_by_lang[0]], warnings_by_lang, langs)
+        fields["summary"] = summary
+    if job.status == ImportJob.Status.INVALID and len(errors_by_lang) == len(langs):
+        fields["errors"] = _attach([dict(e) for e in errors_by_lang[0]], errors_by_lang, langs)
+    if fields:
+        _save(job.pk, **fields)
 
 
 def _run(job: ImportJob, options: dict[str, Any]) -> None:
@@ -203,14 +281,10 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
         "values": len(parsed.items),
         "warnings": _file_warnings(job, options) + parsed.warnings[:1000],
     }
-    if parsed.fatal:
-        _finish_invalid(job, summary, parsed.errors, parsed)
-        return
-    if parsed.errors:
+    if parsed.fatal or parsed.errors:
         # Cell errors found while reading: still let the write path check the other cells (permissions,
         # bounds, locked periods) so that the user gets every problem in one go.
-        listed, total = datavalues_problems(actor=job.created_by, items=parsed.items, problems=[], source=SOURCE)
-        _finish_invalid(job, summary, list(parsed.errors) + _errors_listed(listed, total), parsed)
+        _finish_invalid(job, summary, _evaluate(job, options, parsed), parsed)
         return
 
     if not job.dry_run:
@@ -271,7 +345,7 @@ def _errors_listed(listed: list[dict[str, Any]], total: int) -> list[dict[str, A
     missing = total - len(errors)
     if missing > 0:
         errors.append({"ref": "", "sheet": "", "cell": "", "field": "file", "code": "more_errors", "count": missing,
-                       "message": _("… and %(count)s more error(s) not listed.") % {"count": missing}})
+                       "message": _("… and %(count)s more error(s) not listed.") % {"count": format_plain(missing)}})
     return errors
 
 
@@ -294,7 +368,7 @@ def _collapse_unit_errors(errors: list[dict[str, Any]], parsed: excel_reader.Par
             reason = reason[len(prefix):]
         unit = info.unit_label if info else ""
         message = _("Sheet “%(sheet)s” (%(unit)s): %(reason)s (%(count)s cell(s) not imported)") % {
-            "sheet": sheet, "unit": unit, "reason": reason, "count": len(group),
+            "sheet": sheet, "unit": unit, "reason": reason, "count": format_plain(len(group)),
         }
         out.append({"ref": sheet, "sheet": sheet, "cell": first.get("cell", ""), "field": "unit", "code": code,
                     "message": message, "unit": info.unit_key if info else ""})
@@ -352,13 +426,18 @@ def import_jobs_sweep(*, older_than: dt.timedelta = dt.timedelta(hours=1)) -> in
     stuck = ImportJob.objects.filter(
         status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING], created_at__lt=cutoff
     )
-    message = _("The import was interrupted before it finished (the task worker stopped); nothing was written. "
-                "Upload the file again.")
+    langs = _languages(translation.get_language() or "vi")
+    messages = {}
+    for lang in langs:
+        with translation.override(lang):
+            messages[lang] = _("The import was interrupted before it finished (the task worker stopped); nothing was "
+                               "written. Upload the file again.")
     count = 0
     for job in stuck.only("pk", "filename", "status"):
         updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
             status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-            errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "interrupted", "message": message}],
+            errors=[{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": "interrupted",
+                     "message": messages[langs[0]], "message_i18n": messages}],
         )
         if updated:
             audit_log(actor=None, action=AuditAction.IMPORT_INTERRUPTED, object_type="reporting.importjob", object_id=job.pk,

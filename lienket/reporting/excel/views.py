@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +22,7 @@ from lienket.users.permissions import province_units
 
 from .. import permissions
 from ..codes import ErrorCode
-from ..models import DataSet, ImportJob
+from ..models import DataSet, DisaggregationOption, ImportJob, Indicator
 from ..periods import PeriodSpec, parse_period, period_type_check
 from ..selectors import reporting_units, unit_resolve
 from . import imports, mapping, template
@@ -164,6 +165,84 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:import_detail", pk=job.pk)
 
 
+def _in_language(entries: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Errors and warnings of a job in the reader's language: the job keeps each message in every language of
+    the site (`message_i18n`, see imports.import_job_run); older jobs have only the uploader's."""
+    lang = lang.split("-")[0]
+    shown = []
+    for e in entries:
+        message = (e.get("message_i18n") or {}).get(lang) or e.get("message", "")
+        if e.get("cell") and e.get("ref"):  # the sheet and cell have their own columns
+            message = message.removeprefix(f"{e['ref']}: ")
+        shown.append({**e, "message": message})
+    return shown
+
+
+def _names(summary: dict[str, Any], lang: str) -> dict[str, str]:
+    """The data set's name and the period's label for the page (the job stores codes)."""
+    names: dict[str, str] = {}
+    code = summary.get("dataset")
+    if code:
+        dataset = DataSet.objects.filter(code=code).first()
+        names["dataset"] = dataset.label(lang) if dataset else code
+    if summary.get("period"):
+        try:
+            names["period"] = parse_period(summary["period"]).label(lang)
+        except ApplicationError:
+            names["period"] = summary["period"]
+    return names
+
+
+def _items_named(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The dry-run rows with indicator, option and unit names beside their codes."""
+    if not items:
+        return []
+    codes = {it.get("indicator") for it in items}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes).select_related("disaggregation")}
+    options = {
+        (o.disaggregation_id, o.code): o
+        for o in DisaggregationOption.objects.filter(disaggregation_id__in={i.disaggregation_id for i in indicators.values()})
+    }
+    units: dict[str, str] = dict(AdminUnit.objects.filter(code__in={it.get("unit") for it in items}).values_list("code", "name"))
+    options_by_key: dict[tuple[Any, Any], DisaggregationOption] = dict(options)
+    named = []
+    for it in items:
+        code, unit_code = str(it.get("indicator") or ""), str(it.get("unit") or "")
+        ind = indicators.get(code)
+        opt = options_by_key.get((ind.disaggregation_id, it.get("option"))) if ind and it.get("option") else None
+        named.append({
+            **it,
+            "indicator_name": ind.label(lang) if ind else code,
+            "option_name": (opt.name_en if lang.startswith("en") and opt.name_en else opt.name) if opt else (it.get("option") or ""),
+            "unit_name": units.get(unit_code, unit_code),
+        })
+    return named
+
+
+def _reports(user: Any, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Links back to the reports the file is about (those the user may see; the form to start one otherwise)."""
+    options = summary.get("options") or {}
+    dataset, period = summary.get("dataset") or options.get("dataset"), summary.get("period") or options.get("period")
+    if not dataset or not period:
+        return []
+    keys = [s.get("unit") for s in summary.get("sheets") or [] if s.get("unit")]
+    found = {
+        s.unit.key: s for s in permissions.visible_submissions(user).filter(dataset__code=dataset, period__code=period)
+        .select_related("unit")
+    }
+    if not keys:
+        keys = list(found)
+    reports = []
+    for key in keys[:20]:
+        submission = found.get(key) or next((s for k, s in found.items() if k.split("@")[0] == key), None)
+        if submission is not None:
+            reports.append({"name": submission.unit.name, "url": reverse("reporting:submission_detail", args=[submission.pk])})
+        else:
+            name = next((s.get("name") for s in summary.get("sheets") or [] if s.get("unit") == key), "") or key
+            reports.append({"name": name, "url": reverse("reporting:entry_open", args=[dataset, key, period])})
+    return reports
+
+
 @never_cache
 @login_required
 @require_GET
@@ -175,12 +254,19 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         return _refusal(request, exc, title=_("Excel upload"))
     summary = job.summary or {}
+    lang = _lang(request)
+    errors = _in_language(job.errors or [], lang)
     context = {
         "job": job,
+        "errors": errors,
+        "error_count": int(summary.get("error_count") or len(errors)),
+        "warnings": _in_language(summary.get("warnings") or [], lang),
+        "names": _names(summary, lang),
+        "reports": _reports(request.user, summary),
         "running": job.status in imports.RUNNING,
         "percent": int(100 * job.progress_done / job.progress_total) if job.progress_total else 0,
         "summary": summary,
-        "items": summary.get("items") or [],
+        "items": _items_named(summary.get("items") or [], lang),
         "items_total": sum(int(summary.get(k) or 0) for k in ("created", "changed", "unchanged", "deleted")),
         "options": summary.get("options") or {},
         "can_apply": job.status == ImportJob.Status.VALIDATED and permissions.can_apply_import_job(request.user, job),

@@ -154,3 +154,30 @@ def test_cross_field_rule_messages_follow_the_values(w, client, live_server, bro
     page.get_by_test_id("history-CCN_AREA").click()
     expect(page.get_by_test_id("value-history")).to_be_visible()
     expect(page.get_by_test_id("history-entry")).to_have_count(2)
+
+
+def test_a_value_being_typed_keeps_no_stale_required_message(w, client, live_server, browser_page):
+    # Given RETAIL is required and empty, so its row says so
+    from lienket.reporting.models import DataSetElement
+
+    DataSetElement.objects.filter(dataset=w.monthly, indicator__code="RETAIL").update(required=True)
+    officer = w.users["hanoi_officer"]
+    report = submission_open(dataset=w.monthly, unit=w.hanoi, period_code="202603", actor=officer)
+    page = sign_in(browser_page, client, officer, live_server.url)
+    page.goto(f"/reporting/submissions/{report.pk}/")
+    expect(page.get_by_test_id("rules-RETAIL")).to_contain_text("Bắt buộc phải nhập")
+
+    # When the officer saves EXPORT and, while that save is on its way, types a value into RETAIL
+    held = HeldRowSaves(page, "EXPORT")
+    page.get_by_test_id("value-EXPORT").fill("12")
+    page.get_by_test_id("value-RETAIL").click()  # leaving EXPORT starts its save (held)
+    page.get_by_test_id("value-RETAIL").fill("1500")
+    held.release()
+
+    # Then EXPORT's answer does not put "required" back under the RETAIL value just typed
+    expect(page.get_by_test_id("saved-EXPORT")).to_be_visible()
+    expect(page.get_by_test_id("rules-RETAIL")).to_be_hidden()  # the stored value's checks wait for the save
+    # and once RETAIL is saved its row is right by itself
+    page.get_by_test_id("value-IIP").click()
+    expect(page.get_by_test_id("saved-RETAIL")).to_be_visible()
+    expect(page.get_by_test_id("rules-RETAIL")).not_to_contain_text("Bắt buộc phải nhập")

@@ -145,7 +145,7 @@ def test_save_draft_with_one_bad_value_saves_nothing_and_keeps_what_was_typed(cl
     html = response.content.decode()
     assert response.status_code == 422
     assert 'data-testid="save-error"' in html
-    assert "không có gì được lưu" in html
+    assert "chưa lưu thay đổi nào của lần lưu này" in html
     assert "nhỏ hơn giá trị tối thiểu" in html
     assert 'name="value-RETAIL" value="1500"' in html
     assert db_state() == before
@@ -195,7 +195,7 @@ def test_nothing_changed_is_said_and_nothing_written(client, w, form):
     response = save(client, form, whole_form())
 
     assert response.status_code == 302
-    assert "Không có gì để lưu" in client.get(response["Location"]).content.decode()
+    assert "Tất cả giá trị đã được lưu" in client.get(response["Location"]).content.decode()
     assert db_state() == before
 
 

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lienket.core.formats import format_number
+from lienket.core.formats import format_number, format_plain
 
 from ..models import DataSetElement, DataValue, Indicator, Submission, ValidationRule
 from ..periods import PeriodSpec
@@ -312,21 +312,21 @@ def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], co
         label = _label(ind, ctx.option_labels.get((code, option)) if option else None)
         if ind.value_type == Indicator.ValueType.INTEGER and value != value.to_integral_value():
             report.violations.append(Violation(
-                "type", "error", _("%(indicator)s: %(value)s must be a whole number.") % {"indicator": label, "value": _fmt(value)},
+                "type", "error", _("%(indicator)s: %(value)s must be a whole number.") % {"indicator": label, "value": format_plain(value)},
                 [code], option=option, value=value,
             ))
         if ind.min_value is not None and value < ind.min_value:
             report.violations.append(Violation(
                 "bounds", "error",
                 _("%(indicator)s: %(value)s is below the minimum %(min)s.")
-                % {"indicator": label, "value": _fmt(value, ind.decimals), "min": _fmt(ind.min_value.normalize())},
+                % {"indicator": label, "value": _fmt(value, ind.decimals), "min": format_plain(ind.min_value)},
                 [code], option=option, value=value, details={"min": str(ind.min_value)},
             ))
         if ind.max_value is not None and value > ind.max_value:
             report.violations.append(Violation(
                 "bounds", "error",
                 _("%(indicator)s: %(value)s is above the maximum %(max)s.")
-                % {"indicator": label, "value": _fmt(value, ind.decimals), "max": _fmt(ind.max_value.normalize())},
+                % {"indicator": label, "value": _fmt(value, ind.decimals), "max": format_plain(ind.max_value)},
                 [code], option=option, value=value, details={"max": str(ind.max_value)},
             ))
 
@@ -352,8 +352,8 @@ def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], co
             continue
         message = rule.message_en if lang != "vi" and rule.message_en else rule.message
         detail = _("%(expression)s: %(left)s %(op)s %(right)s does not hold") % {
-            "expression": rule.expression, "left": _fmt(result.left.normalize()), "op": result.op,
-            "right": _fmt(result.right.normalize()),
+            "expression": rule.expression, "left": format_plain(result.left), "op": result.op,
+            "right": format_plain(result.right),
         }
         codes = sorted(parsed.codes)
         commented = any(comments.get((c, o), "").strip() for (c, o) in values if c in parsed.codes)
@@ -391,7 +391,7 @@ def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], co
                         "%(mean)s over %(n)s earlier periods). Check it and explain it in a comment."
                     ) % {
                         "indicator": label, "value": _fmt(value, ind.decimals), "z": _fmt(abs(d["z"]), 1),
-                        "mean": _fmt(d["mean"], ind.decimals), "n": d["n"],
+                        "mean": _fmt(d["mean"], ind.decimals), "n": format_plain(d["n"]),
                     }
                 report.violations.append(Violation(
                     finding.kind, "warning", message, [code], needs_comment=not comments.get((code, option), "").strip(),

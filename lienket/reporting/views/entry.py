@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienket.core import clock
 from lienket.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
-from lienket.core.formats import format_number
+from lienket.core.formats import format_plain
 from lienket.core.text import nfc
 
 from .. import entry, permissions, selectors, services
@@ -26,7 +26,7 @@ from ..forms import (
     entry_items,
     entry_posted_rows,
 )
-from ..models import Indicator, Submission
+from ..models import Indicator, Submission, SubmissionStatus
 from ..workflow import TRANSITIONS
 from .common import current_lang, error_page, is_htmx, period_param, refusals_as_pages, render_page, unit_key_check
 
@@ -70,6 +70,9 @@ def _detail_context(request: HttpRequest, submission: Submission, form: entry.En
         "year": form.spec.year,
         "rows": form.rows,
         "can_edit": refusal is None,
+        "can_template": permissions.template_download_refusal(user, submission.unit) is None,
+        # submitting is still to come: the summary then says what blocks it (else it only lists the checks)
+        "open_for_submit": refusal is None and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
         "edit_refusal": refusal,
         "actions": actions,
         "needs_reason": any(a["needs_reason"] for a in actions),
@@ -103,7 +106,7 @@ def _conflict_message(submission: Submission, row: entry.EntryRow, yours: str) -
     last = selectors.value_last_change(unit=submission.unit, period=submission.period, indicator=row.indicator, option=row.option)
     who = (last.changed_by.display_name if last and last.changed_by else "") or _("someone else")
     when = timezone.localtime(last.changed_at).strftime("%d/%m/%Y %H:%M") if last else "—"
-    now = format_number(row.value.normalize()) if row.value is not None else _("empty")
+    now = format_plain(row.value) if row.value is not None else _("empty")
     return _(
         "This value was just changed by %(who)s at %(when)s (now %(value)s). Your entry “%(yours)s” was not saved: "
         "check the current value and enter yours again if it is still right."
@@ -157,7 +160,8 @@ def values_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not items and htmx_row is not None:  # the row's value field was not posted: give the row back as it is
         return _render_row(request, submission, form, htmx_row, status=400)
     if not items:
-        messages.info(request, _("Nothing to save: no value was changed."))
+        # Rows are saved one by one when the person leaves them: by now there may be nothing left to save.
+        messages.info(request, _("Every value is saved: each row is saved as soon as you leave it."))
         return redirect("reporting:submission_detail", pk=submission.pk)
     try:
         result = services.datavalues_apply(actor=user, items=items, source="form", reason=change_reason)
@@ -190,8 +194,10 @@ def values_save(request: HttpRequest, pk: int) -> HttpResponse:
         if htmx_row is not None:
             if not htmx_row.field_error and general:
                 htmx_row.field_error = " ".join(dict.fromkeys(general))
-            return _render_row(request, submission, form, htmx_row, status=status)
-        summary = _("%(count)s problem(s) found; nothing was saved. Fix the fields marked below and save again.") % {
+            # the summary follows (out of band): it counts this refused value among those not saved
+            return _render_row(request, submission, form, htmx_row, status=status, oob=True)
+        summary = _("%(count)s problem(s) found: none of the changes of this save were stored (values saved earlier are "
+                    "kept). Fix the fields marked below and save again.") % {
             "count": len(errors) or 1
         }
         return render_detail(request, submission, form=form, status=status, save_error=summary,

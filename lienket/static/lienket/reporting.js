@@ -79,6 +79,34 @@
     window.setTimeout(release, 0);
   });
 
+  // A row save also refreshes the checks shown under the other rows (out of band). A row whose fields the person
+  // has changed and not yet saved keeps its own: those checks are about the stored value, not about what is typed
+  // (no "required" under a value just typed); its own save brings the right ones back.
+  function fieldValue(id) {
+    var el = document.getElementById(id);
+    if (!el) { return null; }
+    return el.type === "checkbox" ? (el.checked ? "1" : "0") : el.value.trim();
+  }
+  function edited(key) {
+    var seen = document.querySelector("input[name='seen-" + key + "']");
+    var value = fieldValue("value-" + key);
+    if (!seen || value === null) { return false; }
+    return value + "|" + fieldValue("estimate-" + key) + "|" + (fieldValue("comment-" + key) || "") !== seen.value;
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !target.id || target.id.indexOf("rules-") !== 0) { return; }
+    if (edited(target.id.slice("rules-".length))) { event.detail.shouldSwap = false; }
+  });
+  // While a row's value is being changed, the checks of its stored value are hidden (they come back with the
+  // row once it is saved, or at once if the person puts the stored value back).
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var match = el && el.id ? /^(?:value|comment|estimate)-(.+)$/.exec(el.id) : null;
+    var rules = match ? document.getElementById("rules-" + match[1]) : null;
+    if (rules) { rules.hidden = edited(match[1]); }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-wait-htmx")) { return; }
