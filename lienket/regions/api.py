@@ -21,7 +21,16 @@ from .schemas import GroupOut, ProfileOut, UnitDetailOut, UnitOut
 router = Router(tags=["regions"])
 
 
-def _unit(unit: AdminUnit) -> dict[str, Any]:
+def _notes(request: HttpRequest, obj: Any) -> str:
+    """Working notes on a source are for staff; the public sees the clean citation only (issue #16)."""
+    return obj.source if getattr(request.user, "is_staff", False) else ""
+
+
+def _cite(obj: Any) -> str:
+    return obj.citation or obj.source
+
+
+def _unit(unit: AdminUnit, request: HttpRequest) -> dict[str, Any]:
     return {
         "code": unit.code,
         "name": unit.name,
@@ -31,11 +40,12 @@ def _unit(unit: AdminUnit) -> dict[str, Any]:
         "valid_from": unit.valid_from,
         "valid_to": unit.valid_to,
         "seat": unit.seat,
-        "source": unit.source,
+        "source": _cite(unit),
+        "working_notes": _notes(request, unit),
     }
 
 
-def _succession(link: UnitSuccession, other: AdminUnit) -> dict[str, Any]:
+def _succession(link: UnitSuccession, other: AdminUnit, request: HttpRequest) -> dict[str, Any]:
     return {
         "code": other.code,
         "name": other.name,
@@ -44,7 +54,8 @@ def _succession(link: UnitSuccession, other: AdminUnit) -> dict[str, Any]:
         "valid_to": other.valid_to,
         "effective": link.effective,
         "share": float(link.share),
-        "source": link.source,
+        "source": _cite(link),
+        "working_notes": _notes(request, link),
     }
 
 
@@ -59,7 +70,7 @@ def units(
     """Units valid on `date` (YYYY-MM-DD, default today in Việt Nam), optionally members of `group` on that date,
     optionally matching `q` (accent-insensitive name, or exact code). `level`: province (default), region, country."""
     day = selectors.date_from_param(date)
-    return [_unit(u) for u in selectors.unit_list(date=day, group=group or None, q=q, level=level or None)]
+    return [_unit(u, request) for u in selectors.unit_list(date=day, group=group or None, q=q, level=level or None)]
 
 
 @router.get("/units/{code}", response={200: UnitDetailOut, **ERRORS}, summary="One unit on a date, with its history")
@@ -68,17 +79,18 @@ def unit_detail(request: HttpRequest, code: str, date: str | None = None) -> dic
     statistics (each with its source) and every record that has carried the code."""
     unit = selectors.unit_get(code=code, date=selectors.date_from_param(date))
     return {
-        **_unit(unit),
+        **_unit(unit, request),
         "note": _(unit.note) if unit.note else "",
-        "predecessors": [_succession(link, link.predecessor) for link in selectors.unit_predecessors(unit=unit)],
-        "successors": [_succession(link, link.successor) for link in selectors.unit_successors(unit=unit)],
+        "predecessors": [_succession(link, link.predecessor, request) for link in selectors.unit_predecessors(unit=unit)],
+        "successors": [_succession(link, link.successor, request) for link in selectors.unit_successors(unit=unit)],
         "memberships": [
             {
                 "group": m.group.key,
                 "group_name": m.group.name,
                 "valid_from": m.valid_from,
                 "valid_to": m.valid_to,
-                "source": m.source,
+                "source": _cite(m),
+                "working_notes": _notes(request, m),
             }
             for m in selectors.unit_memberships(unit=unit)
         ],
@@ -88,12 +100,13 @@ def unit_detail(request: HttpRequest, code: str, date: str | None = None) -> dic
                 "measure": s.measure,
                 "measure_label": s.get_measure_display(),
                 "value": float(s.value),
-                "source": s.source,
+                "source": _cite(s),
+                "working_notes": _notes(request, s),
                 "note": _(s.note) if s.note else "",
             }
             for s in selectors.unit_stats(unit=unit)
         ],
-        "history": [_unit(u) for u in selectors.unit_history(code=unit.code)],
+        "history": [_unit(u, request) for u in selectors.unit_history(code=unit.code)],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class UnitOut(Schema):
@@ -16,7 +16,8 @@ class UnitOut(Schema):
     valid_from: dt.date | None
     valid_to: dt.date | None
     seat: str
-    source: str
+    source: str = Field(description="The source as cited publicly")
+    working_notes: str = Field("", description="Working notes on the source (staff only; empty otherwise)")
 
 
 class SuccessionOut(Schema):
@@ -27,7 +28,8 @@ class SuccessionOut(Schema):
     valid_to: dt.date | None
     effective: dt.date
     share: float
-    source: str
+    source: str = Field(description="The source as cited publicly")
+    working_notes: str = Field("", description="Working notes on the source (staff only; empty otherwise)")
 
 
 class MembershipOut(Schema):
@@ -35,7 +37,8 @@ class MembershipOut(Schema):
     group_name: str
     valid_from: dt.date | None
     valid_to: dt.date | None
-    source: str
+    source: str = Field(description="The source as cited publicly")
+    working_notes: str = Field("", description="Working notes on the source (staff only; empty otherwise)")
 
 
 class StatOut(Schema):
@@ -43,7 +46,8 @@ class StatOut(Schema):
     measure: str
     measure_label: str
     value: float
-    source: str
+    source: str = Field(description="The source as cited publicly")
+    working_notes: str = Field("", description="Working notes on the source (staff only; empty otherwise)")
     note: str
 
 

@@ -273,7 +273,7 @@ class RegionProfile:
             "year": self.year,
             "group": self.group.key,
             "country": {"area_km2": float(self.country_area_km2), "population": self.country_population},
-            "sources": self.sources,
+            "sources": self.citations,
             "notes": self.notes,
         }
 

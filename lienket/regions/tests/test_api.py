@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from lienket.regions.models import AdminUnit
@@ -89,7 +91,8 @@ def test_unit_detail_has_history_successions_memberships_and_stats(client, refer
         "valid_to": "2025-06-30",
         "effective": "2025-07-01",
         "share": 1.0,
-        "source": "NQ-202-2025; QD-19-2025-TTg",
+        "source": "Nghị quyết 202/2025/QH15; Quyết định 19/2025/QĐ-TTg",
+        "working_notes": "",
     }
     assert body["successors"] == []
     assert [h["key"] for h in body["history"]] == ["25", "25@2025-07-01"]
@@ -111,7 +114,8 @@ def test_old_unit_detail_lists_its_successor(client, reference_data):
         "measure": "area_km2",
         "measure_label": area["measure_label"],
         "value": 1236.0,
-        "source": "GSO-E0201",
+        "source": "Tổng cục Thống kê, biểu E02.01 (2022)",
+        "working_notes": "",
         "note": "",
     }
 
@@ -156,7 +160,7 @@ def test_profile_north_2022(client, reference_data):
     assert body["year"] == 2022
     assert body["group"] == "north"
     assert body["country"] == {"area_km2": 331345.7, "population": 99474420}
-    assert "GSO-E0201" in body["sources"]
+    assert "Tổng cục Thống kê, biểu E02.01 (2022)" in body["sources"]  # the public citation, not the working code
     assert [s["key"] for s in body["subregions"]] == ["TDMNPB", "DBSH", "BTB3"]
     assert body["subregions"][0]["units"] == 14
     assert isinstance(body["subregions"][0]["area_km2"], float)
@@ -188,3 +192,21 @@ def test_api_reads_change_nothing(client, reference_data):
     client.get("/api/v1/regions/profile", {"group": "north", "year": 2022})
     client.get("/api/v1/regions/units/99")
     assert AdminUnit.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_public_api_cites_sources_cleanly_and_shows_working_notes_to_staff_only(client, reference_data, admin_user):
+    # given a unit whose source carries working notes
+    unit = AdminUnit.objects.get(code="25", valid_from=dt.date(2025, 7, 1))
+    assert unit.citation
+    assert unit.source != unit.citation
+    # when the public reads it
+    public = client.get("/api/v1/regions/units/25", {"date": "2025-07-01"}).json()
+    # then it sees the citation only
+    assert public["source"] == unit.citation
+    assert public["working_notes"] == ""
+    assert all(m["working_notes"] == "" for m in public["memberships"])
+    # and staff see the notes too
+    client.force_login(admin_user)
+    staff = client.get("/api/v1/regions/units/25", {"date": "2025-07-01"}).json()
+    assert staff["working_notes"] == unit.source
