@@ -58,14 +58,23 @@ def _refuse(code: ErrorCode, message: str, **details: object) -> ValidationFaile
     return ValidationFailed(message, {"field": "photo", **details}, code=code)
 
 
+def size_refusal(*, size: int, filename: str = "") -> ValidationFailed | None:
+    """The refusal of an upload of `size` bytes, or None: lets a view refuse a huge upload without reading it."""
+    if size <= max_bytes():
+        return None
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:100] or _("the photo")
+    return _refuse(ErrorCode.IMAGE_TOO_LARGE, _("“%(file)s” is %(size)s MB; a photo may have at most %(limit)s MB.")
+                   % {"file": name, "size": _mb(size), "limit": _mb(max_bytes())}, size=size, limit=max_bytes())
+
+
 def photo_prepare(*, data: bytes, filename: str = "") -> PreparedPhoto:
     """The upload checked and re-encoded, or ValidationFailed (nothing is stored by this function)."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1][:100] or _("the photo")
     if not data:
         raise _refuse(ErrorCode.IMAGE_EMPTY, _("“%(file)s” is empty.") % {"file": name})
-    if len(data) > max_bytes():
-        raise _refuse(ErrorCode.IMAGE_TOO_LARGE, _("“%(file)s” is %(size)s MB; a photo may have at most %(limit)s MB.")
-                      % {"file": name, "size": _mb(len(data)), "limit": _mb(max_bytes())}, size=len(data), limit=max_bytes())
+    too_large = size_refusal(size=len(data), filename=filename)
+    if too_large is not None:
+        raise too_large
     not_image = _("“%(file)s” is not a photo LienKet can read (JPEG, PNG or WebP); whatever its name says, its content "
                   "is not an image, or the image is damaged.") % {"file": name}
     bomb = _("“%(file)s” would expand to too many pixels when opened (a “decompression bomb”); it was refused.") % {"file": name}
