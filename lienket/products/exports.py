@@ -11,7 +11,7 @@ from lienket.core import xlsx_safe
 
 from .importing import COLUMNS, SHEET
 from .models import Product
-from .ocop import SOURCE, STAR_BANDS, CertificateStatus, OcopGroup, certificate_status
+from .ocop import GROUP_NAMES_VI, SOURCE, STAR_BANDS, CertificateStatus, OcopGroup, certificate_status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTRA_HEADERS = ("Hiệu lực đến", "Tình trạng chứng nhận", "Dữ liệu mẫu")
@@ -26,11 +26,8 @@ def _x(flag: bool) -> str:
 def _groups_sheet(wb: object) -> None:
     ws = wb.create_sheet("Nhóm OCOP")  # type: ignore[attr-defined]
     xlsx_safe.append(ws, ["Mã nhóm", "Nhóm sản phẩm OCOP", f"Nguồn: {SOURCE}"])
-    from django.utils import translation
-
-    with translation.override("vi"):
-        for group in OcopGroup:
-            xlsx_safe.append(ws, [group.value, str(group.label)])
+    for group in OcopGroup:
+        xlsx_safe.append(ws, [group.value, GROUP_NAMES_VI[group]])
     xlsx_safe.append(ws, [])
     xlsx_safe.append(ws, ["Số sao", "Điểm"])
     for stars, (low, high) in STAR_BANDS.items():
@@ -51,7 +48,7 @@ def products_xlsx(products: Iterable[Product], *, today: dt.date, contact_visibl
             xlsx_safe.append(ws, [
                 p.unit.key, p.unit.name, producer.name, producer.address if show else "", producer.contact if show else "",
                 _x(producer.contact_public) if show else "", p.name, p.category,
-                str(OcopGroup(p.ocop_group).label) if p.ocop_group else "", p.stars, p.score, p.decision_number,
+                GROUP_NAMES_VI.get(p.ocop_group, ""), p.stars, p.score, p.decision_number,
                 p.decision_date.strftime("%d/%m/%Y") if p.decision_date else "", p.decision_issuer, _x(p.is_published),
                 p.description, p.certificate_valid_until.strftime("%d/%m/%Y") if p.certificate_valid_until else "",
                 STATUS_VI[certificate_status(p.certificate_valid_until, today=today)], _x(p.is_sample),

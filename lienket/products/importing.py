@@ -31,7 +31,7 @@ from lienket.reporting.excel.tables import Formula, TableRefused, table_read
 from . import permissions
 from .codes import AuditAction, ErrorCode
 from .models import Product
-from .ocop import OcopGroup
+from .ocop import GROUP_NAMES_VI, OcopGroup
 from .services import product_write
 from .values import ProductInput, product_problems
 
@@ -71,16 +71,11 @@ REQUIRED_HEADERS = ("unit", "producer_name", "name")
 
 
 def group_value(text: str) -> str | None:
-    """An OCOP group from its code or its Vietnamese or English label, accents optional; None when unknown."""
+    """An OCOP group from its code or its Vietnamese name (as in the Decision) or English label, accents and case
+    optional; None when unknown."""
     key = fold(text)
     for group in OcopGroup:
-        from django.utils import translation
-
-        with translation.override("vi"):
-            vi = fold(str(group.label))
-        with translation.override("en"):
-            en = fold(str(group.label))
-        if key in (fold(group.value), vi, en):
+        if key in (fold(group.value), fold(GROUP_NAMES_VI[group]), fold(str(group.label))):
             return group.value
     return None
 

@@ -42,6 +42,17 @@ class OcopGroup(models.TextChoices):
     TOURISM = "du_lich", _("Community and agricultural tourism services, tourist sites")
 
 
+#: The groups' names as the Decision writes them (used in the XLSX files, whatever the page's language).
+GROUP_NAMES_VI: dict[str, str] = {
+    OcopGroup.FOOD: "Thực phẩm",
+    OcopGroup.DRINKS: "Đồ uống",
+    OcopGroup.HERBAL: "Thảo dược",
+    OcopGroup.TEXTILES: "Vải và may mặc",
+    OcopGroup.DECORATION: "Lưu niệm - nội thất - trang trí",
+    OcopGroup.TOURISM: "Dịch vụ du lịch cộng đồng, du lịch nông nghiệp và điểm du lịch",
+}
+
+
 class CertificateStatus(StrEnum):
     NONE = "none"
     VALID = "valid"

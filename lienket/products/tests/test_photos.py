@@ -67,9 +67,11 @@ def test_officer_adds_a_photo_reencoded_without_exif_and_with_a_thumbnail(setup)
                                        filename="IMG_0001.JPG", alt_text="Bưởi")
     stored = default_storage.open(photo.image).read()
     thumb = default_storage.open(photo.thumbnail).read()
-    assert b"SecretSoftware" not in stored and b"CameraMaker" not in stored
+    assert b"SecretSoftware" not in stored
+    assert b"CameraMaker" not in stored
     with Image.open(io.BytesIO(stored)) as im:
-        assert im.format == "JPEG" and im.size == (800, 600)
+        assert im.format == "JPEG"
+        assert im.size == (800, 600)
         assert not im.getexif()
     with Image.open(io.BytesIO(thumb)) as im:
         assert max(im.size) == 480
@@ -107,7 +109,8 @@ def test_a_huge_image_is_refused_by_its_pixels(setup, settings):
         services.product_photo_add(actor=w.users["phutho_officer"], product_id=product.pk, data=out.getvalue(), filename="big.jpg")
     assert exc.value.code == "image_too_many_pixels"
     assert "1500 × 1000" in exc.value.message
-    assert ProductPhoto.objects.count() == 0 and _stored() == []
+    assert ProductPhoto.objects.count() == 0
+    assert _stored() == []
 
 
 def test_a_file_over_the_byte_limit_is_refused(setup, settings):
@@ -117,7 +120,8 @@ def test_a_file_over_the_byte_limit_is_refused(setup, settings):
         services.product_photo_add(actor=w.users["phutho_officer"], product_id=product.pk,
                                    data=Image.effect_noise((400, 400), 90).tobytes() + _jpeg(), filename="x.jpg")
     assert exc.value.code == "image_too_large"
-    assert ProductPhoto.objects.count() == 0 and _stored() == []
+    assert ProductPhoto.objects.count() == 0
+    assert _stored() == []
 
 
 def test_a_gif_is_refused_as_unsupported(setup):
@@ -133,14 +137,16 @@ def test_officer_of_another_province_cannot_add_a_photo(setup):
     w, product = setup
     with pytest.raises(PermissionDenied):
         services.product_photo_add(actor=w.users["hanoi_officer"], product_id=product.pk, data=_jpeg(), filename="a.jpg")
-    assert ProductPhoto.objects.count() == 0 and _stored() == []
+    assert ProductPhoto.objects.count() == 0
+    assert _stored() == []
 
 
 def test_photo_page_serves_the_thumbnail_of_a_published_product(setup, client):
     w, product = setup
     photo = services.product_photo_add(actor=w.users["phutho_officer"], product_id=product.pk, data=_jpeg(), filename="a.jpg")
     response = client.get(f"/san-pham/anh/{photo.pk}/thumb/")
-    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
@@ -152,4 +158,5 @@ def test_photo_upload_page_refuses_a_non_image_with_a_message(setup, client):
     response = client.post(f"/san-pham/{product.pk}/anh/", {"photo": SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg")},
                            HTTP_ACCEPT_LANGUAGE="en", follow=True)
     assert "is not a photo LienKet can read" in response.content.decode()
-    assert ProductPhoto.objects.count() == 0 and _stored() == []
+    assert ProductPhoto.objects.count() == 0
+    assert _stored() == []
