@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from lienket.core import clock
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
@@ -93,7 +93,7 @@ def product_create(request: HttpRequest, body: ProductIn) -> Any:
     """For the unit's officers and director, the Ministry's coordinator and administrators. Stars must follow the
     score (3★ 50–69, 4★ 70–89, 5★ 90–100) and a rated product needs its group and certifying decision."""
     product = services.product_create(actor=request.user, data=_input(body))
-    return 201, _out(product, request.user)
+    return Status(201, _out(product, request.user))
 
 
 @router.put("/{product_id}", response={200: ProductOut, **ERRORS}, auth=authenticated, summary="Change a product")

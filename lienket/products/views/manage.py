@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lienket.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from lienket.regions.models import AdminUnit
 
 from .. import images, permissions, services
 from ..forms import PhotoForm, ProductForm
@@ -35,6 +36,12 @@ def create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_some_unit(request.user):
         raise PermissionDenied(_("Only province officers and directors and the Ministry's coordinator can add products."))
     units = permissions.managed_units(request.user).order_by("code", "valid_from")
+    posted_unit = request.POST.get("unit", "") if request.method == "POST" else ""
+    if posted_unit.isdigit() and not units.filter(pk=int(posted_unit)).exists():
+        unit = AdminUnit.objects.filter(pk=int(posted_unit)).first()
+        if unit is not None:  # a unit that exists but is not theirs: a refusal, not a form error
+            raise PermissionDenied(_("Only %(unit)s's officers, its director and the Ministry's coordinator can add its "
+                                     "products.") % {"unit": unit.name})
     form = ProductForm(request.POST or None, units=units, initial={"is_published": True})
     if request.method == "POST" and form.is_valid():
         try:
