@@ -55,7 +55,10 @@ def test_inconsistent_stars_and_points_are_refused_with_the_bands(stars, score):
 
 
 def test_the_message_says_what_the_points_give():
-    (p,) = _problems(4, 69)
+    from django.utils import translation
+
+    with translation.override("en"):
+        (p,) = _problems(4, 69)
     assert p["field"] == "score"
     assert "70–89" in p["message"]
     assert "69 points give 3 stars" in p["message"]
