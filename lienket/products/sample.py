@@ -46,13 +46,13 @@ SAMPLES: list[tuple[str, str, str, str, str, int | None, int | None, int | None,
 ]
 
 
-def _image(text: str, colour: tuple[int, int, int]) -> bytes:
+def _image(colour: tuple[int, int, int]) -> bytes:
     im = Image.new("RGB", (900, 600), colour)
     draw = ImageDraw.Draw(im)
     for i in range(0, 600, 40):
         draw.line([(0, i), (900, i + 200)], fill=tuple(min(255, c + 25) for c in colour), width=10)
-    draw.rectangle([(40, 470), (860, 560)], fill=(255, 255, 255))
-    draw.text((60, 495), f"{text} - Du lieu mau / sample", fill=(30, 30, 30), font_size=34)
+    draw.rectangle([(0, 480), (900, 560)], fill=(255, 255, 255))
+    draw.text((450, 520), "Du lieu mau / sample", fill=(30, 30, 30), font_size=40, anchor="mm")
     out = io.BytesIO()
     im.save(out, format="PNG")
     return out.getvalue()
@@ -92,7 +92,7 @@ def load_sample_products(*, actor: Any, today: dt.date | None = None, photos: bo
         product.search_folded = search_text(product)
         product.save()
         if photos:
-            prepared = images.photo_prepare(data=_image(name.replace(S, "").strip(), colour), filename="mau.png")
+            prepared = images.photo_prepare(data=_image(colour), filename="mau.png")
             stem = f"products/{product.pk}/sample"
             image = default_storage.save(f"{stem}.jpg", ContentFile(prepared.image))
             thumb = default_storage.save(f"{stem}-thumb.jpg", ContentFile(prepared.thumbnail))

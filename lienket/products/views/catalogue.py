@@ -21,7 +21,7 @@ from ..codes import ErrorCode
 from ..exports import XLSX_CONTENT_TYPE, products_xlsx
 from ..forms import CatalogueFilterForm
 from ..models import Product
-from ..ocop import EXPIRING_WITHIN_DAYS, SOURCE, CertificateStatus
+from ..ocop import EXPIRING_WITHIN_DAYS, SOURCE
 from .common import PAGE_SIZE, refusals_as_pages
 
 EXPORT_LIMIT = 10_000
@@ -50,7 +50,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "products/catalogue.html", {
         "form": form, "page": page, "cards": cards, "count": page.paginator.count, "query": query.urlencode(),
-        "can_manage": permissions.can_manage_some_unit(request.user), "source": SOURCE, "Status": CertificateStatus,
+        "can_manage": permissions.can_manage_some_unit(request.user), "source": SOURCE,
     })
 
 
@@ -62,7 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/detail.html", {
         "product": product, "photos": list(product.photos.all()), "status": selectors.product_certificate_status(product, on=today),
         "show_contact": permissions.can_see_contact(request.user, product),
-        "can_manage": permissions.can_manage_product(request.user, product), "source": SOURCE, "Status": CertificateStatus,
+        "can_manage": permissions.can_manage_product(request.user, product), "source": SOURCE,
         "days_left": (product.certificate_valid_until - today).days if product.certificate_valid_until else None,
     })
 
