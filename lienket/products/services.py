@@ -33,6 +33,11 @@ PRODUCT_FIELDS = ("name", "category", "description", "ocop_group", "stars", "sco
                   "decision_issuer", "is_published")
 
 
+def _storage_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def _refuse_unless_manager(actor: Any, unit: Any) -> None:
     if not permissions.can_manage_unit(actor, unit):
         name = getattr(unit, "name", "") or _("this unit")
@@ -146,7 +151,7 @@ def product_delete(*, actor: Any, product_id: int) -> None:
     before = snapshot(product)
     audit_log(actor=actor, action=AuditAction.PRODUCT_DELETE, obj=product, before=before)
     product.delete()
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _storage_delete(names))
 
 
 @transaction.atomic(durable=True)
@@ -188,4 +193,4 @@ def product_photo_delete(*, actor: Any, photo_id: int) -> None:
     names = [photo.image, photo.thumbnail]
     audit_log(actor=actor, action=AuditAction.PRODUCT_PHOTO_DELETE, obj=photo, before=snapshot(photo))
     photo.delete()
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _storage_delete(names))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -69,7 +70,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @refusals_as_pages
-def photo(request: HttpRequest, pk: int, size: str) -> HttpResponse:
+def photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
     """A stored photo (or its thumbnail), read through default_storage: served only when its product is visible."""
     item = permissions.photo_get_for_user(id=pk, user=request.user)
     if size not in ("full", "thumb"):
@@ -99,7 +100,8 @@ def expiring(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     groups = selectors.certificates_expiring_by_unit(user=request.user, on=today,
                                                      include_expired=request.GET.get("expired") == "1")
-    rows = [(g, [(p, (p.certificate_valid_until - today).days) for p in g.products]) for g in groups]
+    rows = [(g, [(p, (p.certificate_valid_until - today).days if p.certificate_valid_until else None) for p in g.products])
+            for g in groups]
     return render(request, "products/expiring.html", {
         "rows": rows, "within": EXPIRING_WITHIN_DAYS, "today": today, "include_expired": request.GET.get("expired") == "1",
         "until": today + dt.timedelta(days=EXPIRING_WITHIN_DAYS - 1), "can_manage": permissions.can_manage_some_unit(request.user),
