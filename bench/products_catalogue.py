@@ -138,7 +138,7 @@ def main() -> None:
         from PIL import Image
 
         photo = io.BytesIO()
-        Image.effect_noise((4000, 3000), 60).convert("RGB").save(photo, format="JPEG", quality=90)
+        Image.effect_mandelbrot((4000, 3000), (-2.0, -1.2, 1.0, 1.2), 100).convert("RGB").save(photo, format="JPEG", quality=90)
         bomb = _png_bomb()
 
         def prepare() -> object:
