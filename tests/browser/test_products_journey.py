@@ -64,8 +64,14 @@ def test_visitor_filters_the_catalogue_without_accents_and_opens_a_product(page,
     expect(page.get_by_test_id("valid-until")).to_contain_text(tea.certificate_valid_until.strftime("%d/%m/%Y"))
     _shot(page, "product")
 
+    # And in English the page keeps the facts and names the sample in both languages
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("sample-label")).to_have_text("Sample data (Dữ liệu mẫu)")
+    expect(page.get_by_test_id("product-facts")).to_contain_text("78 points")
+    _shot(page, "product-en")
+
     page.goto("/san-pham/het-han/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Chứng nhận OCOP sắp hết hạn")
+    expect(page.get_by_role("heading", level=1)).to_have_text("OCOP certificates expiring")
     _shot(page, "expiring")
 
 
