@@ -28,6 +28,7 @@ OWN_UNIT = "D A A D A D D A"  # the unit's own people, the coordinator and the a
 OWN_UNIT_PEOPLE = "D A A D D D D D"  # the unit's own officers and director only (entering values, submitting)
 REPORTING_UNITS = "D A A A A D D A"  # province people see their own, the coordinator and admin all
 STAFF_ONLY = "D D D D D D D A"
+MANAGERS = "D A A A A D D A"  # people who manage some unit's products: province officers/directors, coordinator, admin
 NOBODY = "D D D D D D D D"
 
 HTML: dict[tuple[str, str], str] = {
@@ -76,6 +77,22 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "reporting:import_upload"): SIGNED_IN,
     ("GET", "reporting:import_detail"): "D A D D A D D A",  # its uploader and the coordinator
     ("POST", "reporting:import_apply"): "D A D D D D D D",  # only its uploader writes it
+    # products: a public catalogue; each unit's officers and director manage its products
+    ("GET", "products:catalogue"): EVERYONE,
+    ("GET", "products:export"): EVERYONE,
+    ("GET", "products:expiring"): EVERYONE,
+    ("GET", "products:detail"): EVERYONE,
+    ("GET", "products:photo"): EVERYONE,
+    ("GET", "products:create"): MANAGERS,
+    ("POST", "products:create"): OWN_UNIT,
+    ("GET", "products:edit"): OWN_UNIT,
+    ("POST", "products:edit"): OWN_UNIT,
+    ("POST", "products:delete"): OWN_UNIT,
+    ("POST", "products:photo_add"): OWN_UNIT,
+    ("POST", "products:photo_delete"): OWN_UNIT,
+    ("GET", "products:import"): MANAGERS,
+    ("POST", "products:import"): OWN_UNIT,
+    ("GET", "products:import_template"): MANAGERS,
     # Django admin: only its index is checked here (the admin's own views share its staff gate)
     ("GET", "admin:index"): STAFF_ONLY,
 }
@@ -106,6 +123,10 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/submissions/{submission_id}"): OWN_UNIT,
     ("POST", "/api/v1/submissions/{submission_id}/{action}"): OWN_UNIT_PEOPLE,  # the request fires "submit"
     ("GET", "/api/v1/completeness"): SIGNED_IN,
+    ("GET", "/api/v1/products"): EVERYONE,
+    ("GET", "/api/v1/products/{product_id}"): EVERYONE,
+    ("POST", "/api/v1/products"): OWN_UNIT,
+    ("PUT", "/api/v1/products/{product_id}"): OWN_UNIT,
 }
 
 

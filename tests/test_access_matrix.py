@@ -169,7 +169,58 @@ def build_world() -> MatrixWorld:
     other = Submission.objects.get(unit=w.phutho, period__code="202603")
     job = ImportJob.objects.create(created_by=users["officer"], filename="bieu.xlsx", content=b"", sha256="0" * 64,
                                    dry_run=True, status=ImportJob.Status.VALIDATED)
-    return MatrixWorld(users, tokens, own, other, own_token, job)
+    extra = _products_world(w.hanoi, users["officer"])
+    return MatrixWorld(users, tokens, own, other, own_token, job, extra)
+
+
+def _products_world(hanoi: Any, officer: Any) -> dict[str, Any]:
+    """A published product of Hà Nội with one stored photo."""
+    from lienket.products import services as product_services
+    from lienket.products.values import ProductInput
+
+    product = product_services.product_create(actor=officer, data=_product_input(hanoi))
+    photo = product_services.product_photo_add(actor=officer, product_id=product.pk, data=_jpeg(), filename="a.jpg")
+    return {"product": product, "photo": photo, "ProductInput": ProductInput}
+
+
+def _product_input(unit: Any, name: str = "Gốm Bát Tràng") -> Any:
+    import datetime as dt
+
+    from lienket.products.values import ProductInput
+
+    return ProductInput(name=name, unit=unit, producer_name="HTX gốm", ocop_group="luu_niem_trang_tri", stars=4, score=80,
+                        decision_number="1/QĐ-UBND", decision_date=dt.date(2025, 1, 6), decision_issuer="UBND TP Hà Nội")
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _product_form(m: MatrixWorld, **extra: Any) -> dict[str, Any]:
+    return {"unit": m.extra["product"].unit_id, "name": "Gốm men lam", "producer_name": "HTX gốm", "stars": "4",
+            "score": "80", "ocop_group": "luu_niem_trang_tri", "decision_number": "2/QĐ-UBND", "decision_date": "2025-02-01",
+            "decision_issuer": "UBND TP Hà Nội", "is_published": "on", **extra}
+
+
+def _products_xlsx(m: MatrixWorld) -> Any:
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienket.products.exports import import_template_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(import_template_xlsx()))
+    wb["Sản phẩm"].append(["01", "Hà Nội", "HTX mây tre", "", "", "", "Làn mây", "Mây tre", "", None, None, "", "", "", "x", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("san-pham.xlsx", out.getvalue())
 
 
 # --- the requests ---------------------------------------------------------------------------------------------------
@@ -181,6 +232,7 @@ _HTML_KWARGS_NEEDED = {
     "regions:unit_detail", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
+    "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
 }
 
 
@@ -217,6 +269,18 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "reporting:workbook_download"): {"query": lambda m: {"dataset": "BC-THANG", "period": "202603"}},
     ("GET", "reporting:import_detail"): {"kwargs": lambda m: {"pk": m.own_job.pk}},
     ("POST", "reporting:import_apply"): {"kwargs": lambda m: {"pk": m.own_job.pk}},
+    ("GET", "products:detail"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("GET", "products:photo"): {"kwargs": lambda m: {"pk": m.extra["photo"].pk, "size": "thumb"}},
+    ("POST", "products:create"): {"data": lambda m: _product_form(m)},
+    ("GET", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("POST", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
+                                "data": lambda m: _product_form(m, name="Gốm Bát Tràng", version="1")},
+    ("POST", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("POST", "products:photo_add"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
+                                     "data": lambda m: {"photo": __import__("django.core.files.uploadedfile", fromlist=["x"])
+                                                        .SimpleUploadedFile("b.jpg", _jpeg(), "image/jpeg")}},
+    ("POST", "products:photo_delete"): {"kwargs": lambda m: {"pk": m.extra["photo"].pk}},
+    ("POST", "products:import"): {"data": lambda m: {"file": _products_xlsx(m)}},
 }
 
 API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
@@ -235,6 +299,14 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
         "json": lambda m: {"version": m.own_submission.version},
     },
     ("GET", "/api/v1/completeness"): {"query": lambda m: {"dataset": "BC-THANG", "period": "202603"}},
+    ("GET", "/api/v1/products/{product_id}"): {"kwargs": lambda m: {"product_id": m.extra["product"].pk}},
+    ("POST", "/api/v1/products"): {"json": lambda m: {"unit": "01", "name": "Gốm men lam", "producer_name": "HTX gốm"}},
+    ("PUT", "/api/v1/products/{product_id}"): {
+        "kwargs": lambda m: {"product_id": m.extra["product"].pk},
+        "json": lambda m: {"unit": "01", "name": "Gốm Bát Tràng", "producer_name": "HTX gốm", "version": 1,
+                           "ocop_group": "luu_niem_trang_tri", "stars": 4, "score": 81, "decision_number": "1/QĐ-UBND",
+                           "decision_date": "2025-01-06", "decision_issuer": "UBND TP Hà Nội"},
+    },
 }
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from lienket.core.codes import ErrorCode as CoreErrorCode
 from lienket.core.codes import error_codes
+from lienket.products.codes import AuditAction as ProductsAction
+from lienket.products.codes import ErrorCode as ProductsErrorCode
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import AuditAction as ReportingAction
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
@@ -23,8 +25,8 @@ from lienket.users.codes import ErrorCode as UsersErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
-ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction]
-ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode]
+ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, ProductsAction]
+ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, ProductsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.

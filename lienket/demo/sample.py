@@ -745,3 +745,10 @@ def _targets(
                 ))
     Target.objects.bulk_create(new, batch_size=1000)
     return len(new)
+
+
+def load_sample_products(*, today: dt.date | None = None) -> dict[str, int]:
+    """The sample products (lienket.products.sample), written by the same hidden sample user."""
+    from lienket.products.sample import load_sample_products as load
+
+    return load(actor=_sample_user(), today=today)
