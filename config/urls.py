@@ -21,6 +21,8 @@ urlpatterns = [
     path("regions/", include("lienket.regions.urls")),
     path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
+    path("tim-kiem/", include("lienket.search.urls")),
+    path("thu-vien/", include("lienket.library.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 
 # Lowest layer first. An app may import the apps before it (and itself).
-LAYERS: list[str] = ["core", "regions", "conferences", "users", "reporting", "demo"]
+LAYERS: list[str] = ["core", "search", "regions", "conferences", "users", "library", "reporting", "demo"]
 # Not domain apps: templates and static files only, no Python modules to check.
 NOT_APPS = {"templates", "static"}
 
