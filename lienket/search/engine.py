@@ -7,7 +7,7 @@
 2. When few items match, names are looked up typo-tolerantly: PostgreSQL `pg_trgm` (`%` on the folded title,
    GIN trigram index); SQLite an FTS5 trigram table over the same padded words; both kept only when the
    trigram similarity computed here (pg_trgm's definition) is ≥ FUZZY_MIN.
-3. Python ranks the candidates the same way on both: the whole title, the exact phrase in the title, every word
+3. Python ranks the candidates the same way on both: the whole title, the title starting with the exact phrase, the phrase in the title, every word
    in the title, the phrase in the text, every word anywhere, then typo matches; ties by similarity of the
    title to the query, shorter title, title, type, key. Same candidates → same order on both databases.
 
@@ -118,8 +118,10 @@ def _score(row: dict[str, Any], tokens: list[str], phrase: str) -> tuple[Any, ..
     sim = similarity(row["title_folded"], phrase)
     if len(title_words) == len(tokens) and phrase_in(title_words, tokens):
         tier = 0
+    elif phrase_in(title_words[: len(tokens)], tokens):
+        tier = 1  # the title starts with the phrase
     elif phrase_in(title_words, tokens):
-        tier = 1
+        tier = 1.5
     elif all_in(title_words, tokens):
         tier = 2
     elif phrase_in(body_words, tokens):
