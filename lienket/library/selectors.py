@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound
@@ -85,7 +87,13 @@ def _format_date(day: dt.date | None) -> str:
 
 
 def search_document(doc: Document) -> SearchDocument:
-    """The index entry of one document: title = type, number and subject; text = issuer, dates, summary."""
+    """The index entry of one document: title = type, number and subject; text = issuer, dates, summary. In the
+    site's language (Vietnamese: "Nghị định 32/2024/NĐ-CP"), whatever language is active when it is written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _search_document(doc)
+
+
+def _search_document(doc: Document) -> SearchDocument:
     body_parts = [doc.issuer, _format_date(doc.issue_date), doc.summary]
     if doc.conference_id:
         body_parts.append(str(doc.conference))

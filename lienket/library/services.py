@@ -32,6 +32,11 @@ FIELDS = ["doc_type", "number", "title", "issuer", "issue_date", "effective_date
           "conference", "visibility", "unit", "file"]
 
 
+def _snapshot(doc: Document) -> dict[str, Any]:
+    names = [f.name for f in doc._meta.concrete_fields if f.name != "file"]
+    return {**snapshot(doc, names), "file": doc.file.name or ""}
+
+
 def _check_editor(actor: Any) -> None:
     if not permissions.can_edit_documents(actor):
         raise PermissionDenied(_("Only the Ministry coordinator and administrators can edit the library."))
@@ -114,7 +119,7 @@ def document_create(*, actor: Any, data: dict[str, Any]) -> Document:
                        details={"field": "number"}, code=ErrorCode.DOCUMENT_NUMBER_TAKEN)
     doc = Document(**fields)
     _save(doc)
-    audit_log(actor=actor, action=AuditAction.DOCUMENT_CREATE, obj=doc, after=snapshot(doc))
+    audit_log(actor=actor, action=AuditAction.DOCUMENT_CREATE, obj=doc, after=_snapshot(doc))
     search_index_upsert(document=search_document(doc))
     return doc
 
@@ -129,12 +134,12 @@ def document_update(*, actor: Any, document: Document, version: int, data: dict[
                        code=ErrorCode.DOCUMENT_VERSION_CONFLICT)
     current = {k: getattr(doc, k) for k in FIELDS if k != "file"}
     fields = _clean({**current, **data})
-    before = snapshot(doc)
+    before = _snapshot(doc)
     for name, value in fields.items():
         setattr(doc, name, value)
     doc.version += 1
     _save(doc)
-    audit_log(actor=actor, action=AuditAction.DOCUMENT_UPDATE, obj=doc, before=before, after=snapshot(doc))
+    audit_log(actor=actor, action=AuditAction.DOCUMENT_UPDATE, obj=doc, before=before, after=_snapshot(doc))
     search_index_upsert(document=search_document(doc))
     return doc
 

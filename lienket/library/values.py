@@ -27,7 +27,7 @@ TYPE_ABBREVIATIONS = {
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"
 _PATTERNS = [
     # 32/2024/NĐ-CP, 14/2024/TT-BCT, 19/2025/QĐ-TTg
-    re.compile(rf"^(?P<seq>\d{{1,6}}[a-z]?)/(?P<year>\d{{4}})/(?P<type>[A-ZĐ]{{2,5}})-(?P<issuer>{_ISSUER})$"),
+    re.compile(rf"^(?P<seq>\d{{1,6}}[a-z]?)/(?P<year>\d{{4}})/(?P<type>[A-Za-zĐđ]{{2,5}})-(?P<issuer>{_ISSUER})$"),
     # 202/2025/QH15 (laws, National Assembly resolutions)
     re.compile(r"^(?P<seq>\d{1,6})/(?P<year>\d{4})/(?P<issuer>QH\d{1,2}|UBTVQH\d{1,2})$"),
     # 60-NQ/TW (Party resolutions)
@@ -77,7 +77,10 @@ def number_parse(value: str | None) -> DocumentNumber:
                 year = int(parts["year"]) if parts.get("year") else None
                 if year is not None and not 1945 <= year <= 2100:
                     break
-                return DocumentNumber(written=text, seq=parts["seq"], year=year, type_abbr=parts.get("type") or "",
+                type_abbr = (parts.get("type") or "").upper()
+                if type_abbr and parts.get("type") != type_abbr:  # "nđ" typed for "NĐ": written as it should be
+                    text = text.replace(f"/{parts['type']}-", f"/{type_abbr}-", 1)
+                return DocumentNumber(written=text, seq=parts["seq"], year=year, type_abbr=type_abbr,
                                       issuer_abbr=parts["issuer"])
     raise ValidationFailed(
         _("“%(number)s” is not a document number we can read (for example 32/2024/NĐ-CP, 202/2025/QH15, 60-NQ/TW).")

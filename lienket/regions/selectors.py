@@ -558,7 +558,12 @@ def _published_totals(group: UnitGroup, day: dt.date, year: int) -> dict[str, ob
 
 def search_document(unit: AdminUnit) -> SearchDocument:
     """A unit as an item of the search index (public)."""
-    body = " · ".join(p for p in [str(unit.get_level_display()), unit.period_label, unit.seat, unit.note] if p)
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):  # the index is in the site's language
+        level = str(unit.get_level_display())
+    body = " · ".join(p for p in [level, unit.period_label, unit.seat, unit.note] if p)
     return SearchDocument(
         kind="unit", key=unit.key, title=unit.name, body=body,
         url=reverse("regions:unit_detail", kwargs={"code": unit.code}),

@@ -12,5 +12,5 @@ class AuditAction(StrEnum):
 
 
 class ErrorCode(StrEnum):
-    QUERY_TOO_LONG = "search_query_too_long"
-    INVALID_DOCUMENT = "search_invalid_document"
+    SEARCH_QUERY_TOO_LONG = "search_query_too_long"
+    SEARCH_INVALID_DOCUMENT = "search_invalid_document"

@@ -140,7 +140,7 @@ def search(*, query: str, scope: SearchScope, kinds: list[str] | None = None, un
     """The items the viewer may see that match `query`, best first (see the module docstring)."""
     if len(query or "") > MAX_QUERY:
         raise ValidationFailed(
-            _("The search text is too long (at most %(n)d characters).") % {"n": MAX_QUERY}, code=ErrorCode.QUERY_TOO_LONG
+            _("The search text is too long (at most %(n)d characters).") % {"n": MAX_QUERY}, code=ErrorCode.SEARCH_QUERY_TOO_LONG
         )
     tokens = query_tokens(query)[:MAX_TOKENS]
     if not tokens:

@@ -29,13 +29,13 @@ def _entry_fields(doc: SearchDocument) -> dict[str, Any]:
     kind, key, title = nfc(doc.kind), nfc(doc.key), nfc(doc.title)[:500]
     body = nfc(doc.body)[:MAX_BODY]
     if kind not in KINDS:
-        raise ValidationFailed(_("Unknown search item type: %(kind)s.") % {"kind": kind}, code=ErrorCode.INVALID_DOCUMENT)
+        raise ValidationFailed(_("Unknown search item type: %(kind)s.") % {"kind": kind}, code=ErrorCode.SEARCH_INVALID_DOCUMENT)
     if not key or not title or not doc.url:
-        raise ValidationFailed(_("A search item needs a key, a title and an address."), code=ErrorCode.INVALID_DOCUMENT)
+        raise ValidationFailed(_("A search item needs a key, a title and an address."), code=ErrorCode.SEARCH_INVALID_DOCUMENT)
     if doc.visibility not in Visibility.values:
-        raise ValidationFailed(_("Unknown visibility: %(v)s.") % {"v": doc.visibility}, code=ErrorCode.INVALID_DOCUMENT)
+        raise ValidationFailed(_("Unknown visibility: %(v)s.") % {"v": doc.visibility}, code=ErrorCode.SEARCH_INVALID_DOCUMENT)
     if doc.visibility == Visibility.UNIT and doc.unit_id is None:
-        raise ValidationFailed(_("A unit-scoped search item needs its unit."), code=ErrorCode.INVALID_DOCUMENT)
+        raise ValidationFailed(_("A unit-scoped search item needs its unit."), code=ErrorCode.SEARCH_INVALID_DOCUMENT)
     return {
         "title": title, "body": body, "title_folded": search_fold(title), "body_folded": search_fold(body),
         "unit_id": doc.unit_id, "unit_key": nfc(doc.unit_key), "unit_name": nfc(doc.unit_name),
