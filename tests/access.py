@@ -53,6 +53,10 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "regions:unit_list"): EVERYONE,
     ("GET", "regions:unit_detail"): EVERYONE,
     ("GET", "regions:profile"): EVERYONE,
+    # search and library: public pages; each viewer sees only what they may (tested in lienket/search, library)
+    ("GET", "search:search"): EVERYONE,
+    ("GET", "library:document_list"): EVERYONE,
+    ("GET", "library:document_detail"): EVERYONE,  # a public document; a hidden one is a 404 for who may not see it
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting
@@ -81,6 +85,9 @@ HTML: dict[tuple[str, str], str] = {
 }
 
 API: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/search"): EVERYONE,
+    ("GET", "/api/v1/library/documents"): EVERYONE,
+    ("GET", "/api/v1/library/documents/{document_id}"): EVERYONE,
     ("GET", "/api/v1/regions/units"): EVERYONE,
     ("GET", "/api/v1/regions/units/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/groups"): EVERYONE,
