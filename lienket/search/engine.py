@@ -4,7 +4,7 @@
    `lienket_fold()` (unaccent) with a GIN index; SQLite: an FTS5 table over the pre-folded columns — every query
    word must appear (the last one as a prefix, so results follow the typing), best `CANDIDATES` by the
    database's rank (ts_rank / bm25, title weighted above the text).
-2. When few items match, names are looked up typo-tolerantly: PostgreSQL `pg_trgm` (`%` on the folded title,
+2. When nothing matches, names are looked up typo-tolerantly: PostgreSQL `pg_trgm` (`%` on the folded title,
    GIN trigram index); SQLite an FTS5 trigram table over the same padded words; both kept only when the
    trigram similarity computed here (pg_trgm's definition) is ≥ FUZZY_MIN.
 3. Python ranks the candidates the same way on both: the whole title, the title starting with the exact phrase, the phrase in the title, every word
@@ -32,7 +32,7 @@ from .values import SearchHit, SearchResults, SearchScope
 MAX_QUERY = 200
 MAX_TOKENS = 8
 CANDIDATES = 300
-FUZZY_BELOW = 20
+FUZZY_BELOW = 1  # typo lookup only when the words themselves find nothing
 FUZZY_CANDIDATES = 100
 FUZZY_MIN = 0.3
 TABLE = SearchEntry._meta.db_table
