@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 

@@ -15,10 +15,10 @@ from lienket.library import selectors, services
 from lienket.library.loader import load_documents
 from lienket.library.models import Document, DocumentRelation
 from lienket.library.values import number_parse
+from lienket.reporting.tests.factories import unit
 from lienket.search import engine
 from lienket.search.models import SearchEntry
 from lienket.search.values import PUBLIC
-from lienket.reporting.tests.factories import unit
 from lienket.users.models import MinistryUnit, Role
 from lienket.users.tests.factories import make_user
 
@@ -55,8 +55,12 @@ def test_reference_documents_load_with_relations_both_ways(reference_data: None)
     decree = selectors.document_find(number="32/2024/NĐ-CP")
     circular = selectors.document_find(number="14/2024/tt-bct")
     amending = selectors.document_find(number="38/2025/TT-BCT")
-    assert decree and circular and amending
-    assert decree.issue_date == dt.date(2024, 3, 15) and decree.issuer == "Chính phủ" and decree.source
+    assert decree
+    assert circular
+    assert amending
+    assert decree.issue_date == dt.date(2024, 3, 15)
+    assert decree.issuer == "Chính phủ"
+    assert decree.source
     assert (circular.issue_date, circular.effective_date) == (dt.date(2024, 8, 15), dt.date(2024, 10, 1))
     assert selectors.document_find(number="32/2024/ND-CP") == decree  # D for Đ, any case
     assert selectors.document_find(number="99/2024/NĐ-CP") is None
@@ -101,7 +105,9 @@ def test_a_province_officer_cannot_create_and_nothing_changes() -> None:
     officer = make_user("officer", Role.PROVINCE_OFFICER, unit=unit("01", "Hà Nội"))
     with pytest.raises(PermissionDenied):
         services.document_create(actor=officer, data=DECREE)
-    assert not Document.objects.exists() and not SearchEntry.objects.exists() and not AuditEntry.objects.exists()
+    assert not Document.objects.exists()
+    assert not SearchEntry.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 @pytest.mark.parametrize(("change", "code"), [
@@ -116,7 +122,8 @@ def test_bad_input_is_refused_and_nothing_is_written(coordinator, change: dict, 
     with pytest.raises(ValidationFailed) as exc:
         services.document_create(actor=coordinator, data={**DECREE, **change})
     assert exc.value.code == code
-    assert not Document.objects.exists() and not SearchEntry.objects.exists()
+    assert not Document.objects.exists()
+    assert not SearchEntry.objects.exists()
 
 
 def test_a_number_is_taken_once_whatever_its_spelling(coordinator) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +139,8 @@ def test_update_checks_the_version_and_reindexes(coordinator) -> None:  # type: 
     with pytest.raises(Conflict):
         services.document_update(actor=coordinator, document=doc, version=1, data={"title": "Lạc hậu"})
     doc.refresh_from_db()
-    assert doc.version == 2 and doc.title == "Quản lý cụm công nghiệp (sửa)"
+    assert doc.version == 2
+    assert doc.title == "Quản lý cụm công nghiệp (sửa)"
     assert [h.key for h in engine.search(query="cum cong nghiep sua", scope=PUBLIC).hits] == [str(doc.pk)]
 
 
@@ -171,7 +179,8 @@ def test_a_too_large_file_is_refused(coordinator, settings) -> None:  # type: ig
 def test_a_pdf_is_stored(coordinator, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     doc = services.document_create(actor=coordinator, data={**DECREE, "file": SimpleUploadedFile("nd32.pdf", b"%PDF-1.7\n")})
-    assert doc.file.name.endswith(".pdf") and doc.file.size == 9
+    assert doc.file.name.endswith(".pdf")
+    assert doc.file.size == 9
 
 
 # --- visibility, pages and API --------------------------------------------------------------------------------------
@@ -189,7 +198,9 @@ def test_hidden_documents_are_not_shown_to_who_may_not_see_them(coordinator, cli
 
 def test_pages_and_api(reference_data: None, client) -> None:  # type: ignore[no-untyped-def]
     page = client.get(reverse("library:document_list"), {"type": "circular"})
-    assert page.status_code == 200 and "14/2024/TT-BCT" in page.content.decode() and ">32/2024/NĐ-CP</a>" not in page.content.decode()
+    assert page.status_code == 200
+    assert "14/2024/TT-BCT" in page.content.decode()
+    assert ">32/2024/NĐ-CP</a>" not in page.content.decode()
     assert client.get(reverse("library:document_list"), {"year": "abc", "type": "zzz", "status": "?"}).status_code == 200
     decree = selectors.document_find(number="32/2024/NĐ-CP")
     detail = client.get(reverse("library:document_detail", kwargs={"pk": decree.pk})).content.decode()
@@ -205,11 +216,16 @@ def test_pages_and_api(reference_data: None, client) -> None:  # type: ignore[no
 
 def test_search_page_and_api(reference_data: None, client) -> None:  # type: ignore[no-untyped-def]
     page = client.get(reverse("search:search"), {"q": "phu tho"})
-    assert page.status_code == 200 and "<mark>Phú</mark> <mark>Thọ</mark>" in page.content.decode()
+    assert page.status_code == 200
+    assert "<mark>Phú</mark> <mark>Thọ</mark>" in page.content.decode()
     partial = client.get(reverse("search:search"), {"q": "nghi dinh 32"}, headers={"HX-Request": "true"})
-    assert partial.status_code == 200 and "<html" not in partial.content.decode() and "NĐ-CP" in partial.content.decode()
+    assert partial.status_code == 200
+    assert "<html" not in partial.content.decode()
+    assert "NĐ-CP" in partial.content.decode()
     assert client.get(reverse("search:search"), {"q": "x" * 300}).status_code == 400
     api = client.get("/api/v1/search", {"q": "phu tho", "type": "unit"}).json()
-    assert api["results"][0]["title"] == "Phú Thọ" and all(r["type"] == "unit" for r in api["results"])
+    assert api["results"][0]["title"] == "Phú Thọ"
+    assert all(r["type"] == "unit" for r in api["results"])
     assert client.get("/api/v1/search", {"q": "x" * 300}).status_code == 400
-    assert client.get("/").status_code == 200 and 'data-testid="header-search"' in client.get("/").content.decode()
+    assert client.get("/").status_code == 200
+    assert 'data-testid="header-search"' in client.get("/").content.decode()

@@ -130,7 +130,8 @@ def test_hits_carry_highlighted_title_and_snippet(corpus: None) -> None:
 # --- permissions ----------------------------------------------------------------------------------------------------
 
 def test_hidden_items_are_never_found(corpus: None) -> None:
-    assert "secret" not in keys("dac san") and "hn-only" not in keys("dac san")
+    assert "secret" not in keys("dac san")
+    assert "hn-only" not in keys("dac san")
     assert "RETAIL" not in keys("ban le")
     assert keys("ban le", SearchScope(signed_in=True)) == ["RETAIL"]
     assert set(keys("dac san", SearchScope(signed_in=True, ministry=True))) == {"p1", "secret"}
