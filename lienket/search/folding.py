@@ -42,9 +42,10 @@ def query_tokens(query: str | None) -> list[str]:
     return search_fold(query).split()
 
 
-def _word_trigrams(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _word_trigrams(word: str) -> frozenset[str]:
     padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
 def trigrams(folded: str) -> set[str]:
@@ -55,9 +56,9 @@ def trigrams(folded: str) -> set[str]:
     return out
 
 
-def similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str, b_grams: set[str] | None = None) -> float:
     """pg_trgm's `similarity()` of two folded texts: shared trigrams over all trigrams."""
-    ta, tb = trigrams(a), trigrams(b)
+    ta, tb = trigrams(a), (b_grams if b_grams is not None else trigrams(b))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
@@ -128,3 +129,23 @@ def all_in(words: list[str], tokens: list[str]) -> bool:
     if any(t not in present for t in tokens[:-1]):
         return False
     return any(w.startswith(tokens[-1]) for w in words)
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment: a swap of two neighbours counts 1), capped at
+    `limit` + 1 so that long different words cost little."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)

@@ -50,3 +50,18 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} {self.title}"
+
+
+class SearchTerm(models.Model):
+    """The words of the indexed titles (folded, not numbers): the vocabulary that typo correction draws on
+    (pg_trgm `%` on PostgreSQL, trigram similarity on the words of the same first letter on SQLite). Grows with
+    the index; a word no longer used only costs a lookup that finds nothing."""
+
+    term = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.term

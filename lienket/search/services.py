@@ -19,7 +19,7 @@ from lienket.core.text import nfc
 
 from .codes import AuditAction, ErrorCode
 from .folding import search_fold
-from .models import SearchEntry, Visibility
+from .models import SearchEntry, SearchTerm, Visibility
 from .values import KINDS, SearchDocument
 
 MAX_BODY = 20_000
@@ -43,6 +43,16 @@ def _entry_fields(doc: SearchDocument) -> dict[str, Any]:
     }
 
 
+def vocabulary_words(title_folded: str) -> set[str]:
+    """The words of a folded title that typo correction may offer (not numbers, not single letters)."""
+    return {w for w in title_folded.split() if 2 <= len(w) <= 60 and not w.isdigit()}
+
+
+def _vocabulary_add(words: set[str]) -> None:
+    if words:
+        SearchTerm.objects.bulk_create([SearchTerm(term=w) for w in sorted(words)], ignore_conflicts=True)
+
+
 @transaction.atomic
 def search_index_upsert(*, document: SearchDocument) -> SearchEntry:
     """Add or refresh one item (identified by kind and key)."""
@@ -50,6 +60,7 @@ def search_index_upsert(*, document: SearchDocument) -> SearchEntry:
     entry, _created = SearchEntry.objects.update_or_create(
         kind=nfc(document.kind), key=nfc(document.key), defaults=fields
     )
+    _vocabulary_add(vocabulary_words(fields["title_folded"]))
     return entry
 
 
@@ -66,6 +77,9 @@ def search_index_rebuild(*, documents: Iterable[SearchDocument], kinds: Iterable
     """Replace the index (or only the items of `kinds`) by `documents`; the number of items indexed."""
     existing = SearchEntry.objects.all() if kinds is None else SearchEntry.objects.filter(kind__in=list(kinds))
     existing.delete()
+    if kinds is None:
+        SearchTerm.objects.all().delete()
+    words: set[str] = set()
     seen: set[tuple[str, str]] = set()
     rows: list[SearchEntry] = []
     count = 0
@@ -74,13 +88,16 @@ def search_index_rebuild(*, documents: Iterable[SearchDocument], kinds: Iterable
         if ident in seen:
             continue
         seen.add(ident)
-        rows.append(SearchEntry(kind=ident[0], key=ident[1], **_entry_fields(doc)))
+        fields = _entry_fields(doc)
+        words |= vocabulary_words(fields["title_folded"])
+        rows.append(SearchEntry(kind=ident[0], key=ident[1], **fields))
         if len(rows) >= batch:
             SearchEntry.objects.bulk_create(rows)
             count += len(rows)
             rows = []
     SearchEntry.objects.bulk_create(rows)
     count += len(rows)
+    _vocabulary_add(words)
     audit_log(action=AuditAction.SEARCH_REINDEX, actor=actor, object_type="search.searchentry", object_id="*",
               after={"count": count, "kinds": sorted(kinds) if kinds is not None else "all"})
     return count

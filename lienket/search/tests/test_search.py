@@ -184,3 +184,17 @@ def test_reindex_command_rebuilds_from_every_app(reference_data: None) -> None:
     assert {"unit", "conference", "document"} <= kinds
     assert keys("phu tho", kinds=["unit"])[:1] == ["25"] or keys("phu tho", kinds=["unit"])[0].startswith("25")
     assert keys("nghi dinh 32")[:1] != []
+
+
+def test_edit_distance_counts_swaps_once() -> None:
+    from lienket.search.folding import edit_distance
+
+    assert edit_distance("tho", "tjo") == 1
+    assert edit_distance("ninh", "nihn") == 1
+    assert edit_distance("quang", "quagn") == 1
+    assert edit_distance("ha", "hanoi", limit=2) == 3
+
+
+def test_typo_correction_draws_on_the_vocabulary_of_titles(corpus: None) -> None:
+    assert keys("nghi dimh 32")[:1] == ["d32"]
+    assert keys("hoa bnih") == ["17"]
