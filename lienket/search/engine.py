@@ -5,7 +5,7 @@
    (the last one as a prefix, so results follow the typing). Three bounded steps, none of which ranks every
    match (ranking 30 000 matches of a common word costs more than the whole budget): titles that start with the
    query (byte-order index on the folded title), up to PREFIX of them; titles that contain every word, up to
-   CANDIDATES; and only when those are fewer, items whose text contains them.
+   CANDIDATES; and only when those do not fill the page asked for, items whose text contains them.
 2. When the words find nothing, typo correction: each word missing from the vocabulary of indexed titles
    (SearchTerm) gets its closest words (edit distance, trigram similarity; see `_corrections`: on PostgreSQL
    also `pg_trgm`'s `%` over the vocabulary, GIN trigram index) and step 1 runs again with those alternatives.
@@ -37,7 +37,7 @@ from .values import SearchHit, SearchResults, SearchScope
 MAX_QUERY = 200
 MAX_TOKENS = 8
 PREFIX = 50
-CANDIDATES = 200
+CANDIDATES = 120
 FUZZY_MIN = 0.3
 CORRECTIONS = 3
 TABLE = SearchEntry._meta.db_table
@@ -127,12 +127,13 @@ def _matches(groups: Groups, prefix_last: bool, title: bool, where: str, params:
 
 
 def _candidates(groups: Groups, *, prefix_last: bool, phrase: str | None, where: str, params: list[Any],
-                postgres: bool) -> tuple[list[int], bool]:
-    """Up to PREFIX + CANDIDATES ids, and whether there may be more matches than those."""
+                postgres: bool, wanted: int) -> tuple[list[int], bool]:
+    """Up to PREFIX + 2 × CANDIDATES ids, and whether there may be more matches than those. Matches in the text
+    only are looked for when the titles give fewer than `wanted` (they rank after every title match)."""
     ids = _prefix_titles(phrase, where, params, postgres) if phrase else []
     in_title = _matches(groups, prefix_last, True, where, params, CANDIDATES, postgres)
     ids = list(dict.fromkeys([*ids, *in_title]))
-    capped = len(in_title) >= CANDIDATES
+    capped = len(in_title) >= CANDIDATES or len(ids) >= wanted
     if not capped:
         anywhere = _matches(groups, prefix_last, False, where, params, CANDIDATES, postgres)
         capped = len(anywhere) >= CANDIDATES
@@ -180,13 +181,13 @@ def _effective(words: list[str], group: list[str], last: bool) -> str:
 
 def _score(row: dict[str, Any], groups: Groups, corrected: bool) -> tuple[Any, ...] | None:
     title_words = row["title_folded"].split()
-    body_words = row["body_folded"].split()
+    body_words: list[str] | None = None
     if corrected:
+        body_words = row["body_folded"].split()
         both = title_words + body_words
         tokens = [_effective(both, g, i == len(groups) - 1) for i, g in enumerate(groups)]
     else:
         tokens = [g[0] for g in groups]
-    phrase = " ".join(tokens)
     if len(title_words) == len(tokens) and phrase_in(title_words, tokens):
         tier = 0.0
     elif phrase_in(title_words[: len(tokens)], tokens):
@@ -195,15 +196,17 @@ def _score(row: dict[str, Any], groups: Groups, corrected: bool) -> tuple[Any, .
         tier = 1.5
     elif all_in(title_words, tokens):
         tier = 2.0
-    elif phrase_in(body_words, tokens):
-        tier = 3.0
-    elif all_in(title_words + body_words, tokens):
-        tier = 4.0
     else:
-        return None
+        body_words = body_words if body_words is not None else row["body_folded"].split()
+        if phrase_in(body_words, tokens):
+            tier = 3.0
+        elif all_in(title_words + body_words, tokens):
+            tier = 4.0
+        else:
+            return None
     if corrected:
         tier += 10
-    sim = similarity(row["title_folded"], phrase)
+    sim = similarity(row["title_folded"], " ".join(tokens))
     return (tier, -round(sim, 6), len(row["title"]), row["title_folded"], row["kind"], row["key"])
 
 
@@ -220,8 +223,9 @@ def search(*, query: str, scope: SearchScope, kinds: list[str] | None = None, un
     where, params = _filters(scope, kinds, unit_key)
     postgres = connection.vendor == "postgresql"
     groups: Groups = [[t] for t in tokens]
+    wanted = max(offset + limit + 1, 20)
     ids, capped = _candidates(groups, prefix_last=True, phrase=" ".join(tokens), where=where, params=params,
-                              postgres=postgres)
+                              postgres=postgres, wanted=wanted)
     corrected = False
     if not ids:
         for i, token in enumerate(tokens):
@@ -230,9 +234,9 @@ def search(*, query: str, scope: SearchScope, kinds: list[str] | None = None, un
         if any(len(g) > 1 for g in groups):
             corrected = True
             ids, capped = _candidates(groups, prefix_last=True, phrase=None, where=where, params=params,
-                                      postgres=postgres)
+                                      postgres=postgres, wanted=wanted)
     rows = SearchEntry.objects.filter(pk__in=ids).values(
-        "id", "kind", "key", "title", "body", "title_folded", "body_folded", "url", "unit_key", "unit_name"
+        "id", "kind", "key", "title", "title_folded", "body_folded", "url", "unit_key", "unit_name"
     )
     scored = []
     for row in rows:
@@ -241,12 +245,14 @@ def search(*, query: str, scope: SearchScope, kinds: list[str] | None = None, un
             scored.append((score, row))
     scored.sort(key=lambda item: item[0])
     marked = [t for g in groups for t in g]
+    page = scored[offset : offset + limit]
+    bodies = dict(SearchEntry.objects.filter(pk__in=[row["id"] for _s, row in page]).values_list("id", "body"))
     hits = [
         SearchHit(
             id=row["id"], kind=row["kind"], key=row["key"], title=row["title"], url=row["url"],
             unit_key=row["unit_key"], unit_name=row["unit_name"], score=score,
-            title_html=highlight(row["title"], marked), snippet_html=highlight(row["body"], marked, width=180),
+            title_html=highlight(row["title"], marked), snippet_html=highlight(bodies.get(row["id"], ""), marked, width=180),
         )
-        for score, row in scored[offset : offset + limit]
+        for score, row in page
     ]
     return SearchResults(query=query, tokens=tokens, hits=hits, count=len(scored), capped=capped, fuzzy=corrected and bool(scored))
