@@ -1,7 +1,7 @@
 """The query engine: one interface, two databases.
 
-1. Candidates, from the database's full-text index — PostgreSQL: a stored tsvector over `lienket_fold()`
-   (unaccent) with a GIN index; SQLite: an FTS5 table over the pre-folded columns. Every query word must appear
+1. Candidates, from the database's full-text index — PostgreSQL: stored tsvectors (title and text; title
+   alone) over `lienket_fold()` (unaccent) with GIN indexes; SQLite: an FTS5 table over the pre-folded columns. Every query word must appear
    (the last one as a prefix, so results follow the typing). Three bounded steps, none of which ranks every
    match (ranking 30 000 matches of a common word costs more than the whole budget): titles that start with the
    query (byte-order index on the folded title), up to PREFIX of them; titles that contain every word, up to
@@ -43,7 +43,8 @@ CORRECTIONS = 3
 TABLE = SearchEntry._meta.db_table
 TERMS = SearchTerm._meta.db_table
 
-PG_VECTOR = "fts"  # the stored tsvector column (migration 0002)
+PG_VECTOR = "fts"  # the stored tsvector of title and text (migration 0002)
+PG_TITLE_VECTOR = "fts_title"  # the stored tsvector of the title (migration 0003)
 
 Groups = list[list[str]]  # per query word: the word, or the words it may have meant
 
@@ -96,14 +97,13 @@ def _sqlite_match(groups: Groups, prefix_last: bool) -> str:
     return " AND ".join(parts)
 
 
-def _pg_tsquery(groups: Groups, prefix_last: bool, title: bool) -> str:
-    weight = "A" if title else ""
+def _pg_tsquery(groups: Groups, prefix_last: bool) -> str:
     parts = []
     for i, group in enumerate(groups):
         alts = []
         for j, t in enumerate(group):
             prefix = prefix_last and i == len(groups) - 1 and j == 0
-            alts.append(f"{t}:{'*' if prefix else ''}{weight}" if (prefix or weight) else t)
+            alts.append(f"{t}:*" if prefix else t)
         parts.append(alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")")
     return " & ".join(parts)
 
@@ -111,11 +111,12 @@ def _pg_tsquery(groups: Groups, prefix_last: bool, title: bool) -> str:
 def _matches(groups: Groups, prefix_last: bool, title: bool, where: str, params: list[Any], limit: int,
              postgres: bool) -> list[int]:
     if postgres:
+        vector = PG_TITLE_VECTOR if title else PG_VECTOR
         sql = (
-            f"SELECT e.id FROM {TABLE} e WHERE e.{PG_VECTOR} @@ to_tsquery('simple', %s) AND {where} "  # noqa: S608 - constants and placeholders only
+            f"SELECT e.id FROM {TABLE} e WHERE e.{vector} @@ to_tsquery('simple', %s) AND {where} "  # noqa: S608 - constants and placeholders only
             f"LIMIT {limit}"
         )
-        return _fetch(sql, [_pg_tsquery(groups, prefix_last, title), *params])
+        return _fetch(sql, [_pg_tsquery(groups, prefix_last), *params])
     match = _sqlite_match(groups, prefix_last)
     if title:
         match = f"title_folded : ({match})"
