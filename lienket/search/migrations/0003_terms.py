@@ -9,8 +9,8 @@ PG_FORWARD = [
     'CREATE INDEX search_entry_title_folded_c ON search_searchentry (title_folded COLLATE "C")',
     """ALTER TABLE search_searchentry ADD COLUMN fts_title tsvector GENERATED ALWAYS AS (
          to_tsvector('simple'::regconfig, lienket_fold(title))) STORED""",
-    "CREATE INDEX search_entry_fts_title ON search_searchentry USING gin (fts_title)",
-    "CREATE INDEX search_term_trgm ON search_searchterm USING gin (term gin_trgm_ops)",
+    "CREATE INDEX search_entry_fts_title ON search_searchentry USING gin (fts_title) WITH (fastupdate = off)",
+    "CREATE INDEX search_term_trgm ON search_searchterm USING gin (term gin_trgm_ops) WITH (fastupdate = off)",
 ]
 PG_BACKWARD = ["DROP INDEX IF EXISTS search_term_trgm", "DROP INDEX IF EXISTS search_entry_fts_title",
                "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS fts_title",
