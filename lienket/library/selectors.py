@@ -18,7 +18,7 @@ from lienket.core.text import nfc
 from lienket.search.values import SearchDocument
 
 from . import permissions
-from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility
+from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility, RelationKind
 from .values import number_key
 
 
@@ -67,7 +67,7 @@ def document_relations(*, document: Document, user: Any) -> list[dict[str, Any]]
         out.append({"kind": rel.kind, "direction": "out", "label": rel.get_kind_display(), "document": rel.target,
                     "effective_date": rel.effective_date, "note": rel.note})
     for rel in DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source"):
-        out.append({"kind": rel.kind, "direction": "in", "label": INVERSE_LABELS[rel.kind], "document": rel.source,
+        out.append({"kind": rel.kind, "direction": "in", "label": INVERSE_LABELS[RelationKind(rel.kind)], "document": rel.source,
                     "effective_date": rel.effective_date, "note": rel.note})
     return out
 
@@ -77,8 +77,8 @@ def document_issuers() -> list[str]:
 
 
 def document_years() -> list[int]:
-    years = {d.year for d in Document.objects.exclude(issue_date=None).values_list("issue_date", flat=True)}
-    years |= set(Document.objects.exclude(number_year=None).values_list("number_year", flat=True))
+    years = {d.year for d in Document.objects.exclude(issue_date=None).values_list("issue_date", flat=True) if d}
+    years |= {y for y in Document.objects.exclude(number_year=None).values_list("number_year", flat=True) if y}
     return sorted(years, reverse=True)
 
 

@@ -4,6 +4,8 @@ permissions say (a hidden document is a 404)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -21,7 +23,7 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
-    filters = {
+    filters: dict[str, Any] = {
         "doc_type": g.get("type") if g.get("type") in DocType.values else None,
         "issuer": g.get("issuer") or None,
         "status": g.get("status") if g.get("status") in DocStatus.values else None,

@@ -180,7 +180,7 @@ def _effective(words: list[str], group: list[str], last: bool) -> str:
     return group[0]
 
 
-def _score(row: dict[str, Any], groups: Groups, corrected: bool) -> tuple[Any, ...] | None:
+def _score(row: Any, groups: Groups, corrected: bool) -> tuple[Any, ...] | None:
     title_words = row["title_folded"].split()
     body_words: list[str] | None = None
     if corrected:

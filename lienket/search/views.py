@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -25,7 +27,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = max(1, min(int(request.GET.get("page", "1")), 15))
     except ValueError:
         page = 1
-    context = {"q": q, "kind": kind, "unit": unit, "results": None, "error": "", "page": page}
+    context: dict[str, Any] = {"q": q, "kind": kind, "unit": unit, "results": None, "error": "", "page": page}
     status = 200
     try:
         context["results"] = selectors.search_for_user(
