@@ -57,6 +57,10 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "search:search"): EVERYONE,
     ("GET", "library:document_list"): EVERYONE,
     ("GET", "library:document_detail"): EVERYONE,  # a public document; a hidden one is a 404 for who may not see it
+    ("GET", "library:document_create"): "D D D D A D D A",  # the Ministry coordinator and the admin edit the library
+    ("POST", "library:document_create"): "D D D D A D D A",
+    ("GET", "library:document_edit"): "D D D D A D D A",
+    ("POST", "library:document_edit"): "D D D D A D D A",
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting

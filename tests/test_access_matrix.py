@@ -180,7 +180,7 @@ Build = Callable[[MatrixWorld], dict[str, Any]]
 _HTML_KWARGS_NEEDED = {
     "regions:unit_detail", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
-    "reporting:import_detail", "reporting:import_apply", "users:token_revoke", "library:document_detail",
+    "reporting:import_detail", "reporting:import_apply", "users:token_revoke", "library:document_detail", "library:document_edit",
 }
 
 
@@ -200,6 +200,12 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "set_language"): {"data": lambda m: {"language": "en", "next": "/"}},
     ("GET", "search:search"): {"query": lambda m: {"q": "phu tho"}},
     ("GET", "library:document_detail"): {"kwargs": lambda m: {"pk": _decree_pk()}},
+    ("POST", "library:document_create"): {"data": lambda m: {"doc_type": "decree", "number": "99/2025/NĐ-CP", "title": "Thử",
+                                                             "status": "unknown", "visibility": "public"}},
+    ("GET", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()}},
+    ("POST", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()},
+                                        "data": lambda m: {"doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Sửa",
+                                                           "status": "in_force", "visibility": "public", "version": "1"}},
     ("POST", "users:login"): {"data": lambda m: {"username": "nobody", "password": "wrong"}},
     ("POST", "users:password_change"): {"data": lambda m: {"old_password": "wrong", "new_password1": "x",
                                                              "new_password2": "y"}},

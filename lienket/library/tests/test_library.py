@@ -229,3 +229,33 @@ def test_search_page_and_api(reference_data: None, client) -> None:  # type: ign
     assert client.get("/api/v1/search", {"q": "x" * 300}).status_code == 400
     assert client.get("/").status_code == 200
     assert 'data-testid="header-search"' in client.get("/").content.decode()
+
+
+def test_editor_pages_create_and_edit_through_the_services(coordinator, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    assert client.get(reverse("library:document_create")).status_code == 200
+    bad = client.post(reverse("library:document_create"), {**{k: str(v) for k, v in DECREE.items()}, "number": "32/2024/TT-BCT",
+                                                            "visibility": "public"})
+    assert bad.status_code == 400
+    assert "không khớp" in bad.content.decode() or "does not match" in bad.content.decode()
+    assert not Document.objects.exists()
+    created = client.post(reverse("library:document_create"), {**{k: str(v) for k, v in DECREE.items()}, "visibility": "public"})
+    doc = Document.objects.get()
+    assert created.status_code == 302
+    assert created["Location"] == reverse("library:document_detail", kwargs={"pk": doc.pk})
+    edit = reverse("library:document_edit", kwargs={"pk": doc.pk})
+    assert client.get(edit).status_code == 200
+    data = {**{k: str(v) for k, v in DECREE.items()}, "visibility": "public", "title": "Sửa lại", "version": "1"}
+    assert client.post(edit, data).status_code == 302
+    stale = client.post(edit, {**data, "title": "Cũ"})
+    assert stale.status_code == 409
+    doc.refresh_from_db()
+    assert (doc.title, doc.version) == ("Sửa lại", 2)
+
+
+def test_editor_pages_refuse_other_roles(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(reverse("library:document_create")).status_code == 302  # to the login page
+    client.force_login(make_user("officer", Role.PROVINCE_OFFICER, unit=unit("01", "Hà Nội")))
+    assert client.get(reverse("library:document_create")).status_code == 403
+    assert client.post(reverse("library:document_create"), {k: str(v) for k, v in DECREE.items()}).status_code == 403
+    assert not Document.objects.exists()
