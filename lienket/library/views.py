@@ -18,7 +18,7 @@ from lienket.core.errors import ApplicationError, NotFound
 
 from . import permissions, selectors, services
 from .forms import DocumentForm
-from .models import Document, DocStatus, DocType
+from .models import DocStatus, DocType, Document
 
 
 def _int(value: str | None) -> int | None:
