@@ -91,10 +91,12 @@ def number_parse(value: str | None) -> DocumentNumber:
 
 def number_check_type(number: DocumentNumber, doc_type: str) -> None:
     """Refuse a number whose abbreviation contradicts the type (a Decree numbered …/TT-BCT)."""
+    from .models import DocType  # the type's name in the reader's language
+
     expected = TYPE_ABBREVIATIONS.get(doc_type)
     if expected is not None and number.type_abbr not in expected:
         raise ValidationFailed(
             _("The number %(number)s does not match the type: a %(type)s's number carries %(abbr)s.")
-            % {"number": number.written, "type": doc_type, "abbr": " / ".join(sorted(a for a in expected if a)) or "—"},
+            % {"number": number.written, "type": str(DocType(doc_type).label).lower(), "abbr": " / ".join(sorted(a for a in expected if a)) or "—"},
             details={"field": "number"}, code=ErrorCode.DOCUMENT_NUMBER_TYPE_MISMATCH,
         )

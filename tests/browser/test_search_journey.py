@@ -47,3 +47,29 @@ def test_search_without_diacritics_from_home_and_open_a_document(page, reference
     page.goto("/thu-vien/")
     expect(page.locator("table")).to_contain_text("14/2024/TT-BCT")
     _shot(page, f"library-{width}.png")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_coordinator_adds_a_document_and_finds_it_without_diacritics(page, reference_data, width: int, height: int) -> None:
+    from lienket.users.models import Role
+    from lienket.users.tests.factories import PASSWORD, make_user
+
+    from .conftest import login
+
+    page.set_viewport_size({"width": width, "height": height})
+    make_user("dieuphoi", Role.MINISTRY_COORDINATOR)
+    login(page, "dieuphoi", PASSWORD)
+    page.goto("/thu-vien/moi/")
+    page.select_option("#id_doc_type", "circular")
+    page.fill("#id_number", "99/2025/NĐ-CP")  # a decree's number on a circular: refused, said why
+    page.fill("#id_title", "Hướng dẫn phát triển làng nghề")
+    page.fill("#id_issuer", "Bộ Công Thương")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("form.stack")).to_contain_text("99/2025/NĐ-CP")
+    _shot(page, f"document-form-error-{width}.png")
+    page.fill("#id_number", "99/2025/TT-BCT")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("h1")).to_contain_text("99/2025/TT-BCT")
+    page.get_by_test_id("header-search").fill("huong dan lang nghe")
+    page.get_by_test_id("header-search").press("Enter")
+    expect(page.locator(".search-hit").first).to_contain_text("99/2025/TT-BCT")
