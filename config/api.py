@@ -15,12 +15,15 @@ from ninja.renderers import JSONRenderer
 
 from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
+from lienket.library.codes import ErrorCode as LibraryErrorCode
 from lienket.products.codes import ErrorCode as ProductsErrorCode
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
+from lienket.search.codes import ErrorCode as SearchErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
-error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, ProductsErrorCode)
+error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode, LibraryErrorCode,
+                     ProductsErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -109,9 +112,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lienket.library.api import router as library_router
     from lienket.products.api import router as products_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
+    from lienket.search.api import router as search_router
     from lienket.users.api import router as users_router
     from lienket.users.api_audit import router as audit_router
 
@@ -119,6 +124,8 @@ def _register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/users", users_router)
     api.add_router("/products", products_router)
+    api.add_router("/search", search_router)
+    api.add_router("/library", library_router)
     api.add_router("/", reporting_router)
 
 

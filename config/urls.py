@@ -22,6 +22,8 @@ urlpatterns = [
     path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
     path("san-pham/", include("lienket.products.urls")),
+    path("tim-kiem/", include("lienket.search.urls")),
+    path("thu-vien/", include("lienket.library.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -54,6 +54,14 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "regions:unit_list"): EVERYONE,
     ("GET", "regions:unit_detail"): EVERYONE,
     ("GET", "regions:profile"): EVERYONE,
+    # search and library: public pages; each viewer sees only what they may (tested in lienket/search, library)
+    ("GET", "search:search"): EVERYONE,
+    ("GET", "library:document_list"): EVERYONE,
+    ("GET", "library:document_detail"): EVERYONE,  # a public document; a hidden one is a 404 for who may not see it
+    ("GET", "library:document_create"): "D D D D A D D A",  # the Ministry coordinator and the admin edit the library
+    ("POST", "library:document_create"): "D D D D A D D A",
+    ("GET", "library:document_edit"): "D D D D A D D A",
+    ("POST", "library:document_edit"): "D D D D A D D A",
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting
@@ -98,6 +106,9 @@ HTML: dict[tuple[str, str], str] = {
 }
 
 API: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/search"): EVERYONE,
+    ("GET", "/api/v1/library/documents"): EVERYONE,
+    ("GET", "/api/v1/library/documents/{document_id}"): EVERYONE,
     ("GET", "/api/v1/regions/units"): EVERYONE,
     ("GET", "/api/v1/regions/units/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/groups"): EVERYONE,

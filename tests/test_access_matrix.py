@@ -233,7 +233,16 @@ _HTML_KWARGS_NEEDED = {
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
     "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
+    "library:document_detail", "library:document_edit",
 }
+
+
+def _decree_pk() -> int:
+    from lienket.library.selectors import document_find
+
+    doc = document_find(number="32/2024/NĐ-CP")  # from the reference data
+    assert doc is not None
+    return doc.pk
 
 
 def _sub(m: MatrixWorld) -> dict[str, Any]:
@@ -242,6 +251,14 @@ def _sub(m: MatrixWorld) -> dict[str, Any]:
 
 HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "set_language"): {"data": lambda m: {"language": "en", "next": "/"}},
+    ("GET", "search:search"): {"query": lambda m: {"q": "phu tho"}},
+    ("GET", "library:document_detail"): {"kwargs": lambda m: {"pk": _decree_pk()}},
+    ("POST", "library:document_create"): {"data": lambda m: {"doc_type": "decree", "number": "99/2025/NĐ-CP", "title": "Thử",
+                                                             "status": "unknown", "visibility": "public"}},
+    ("GET", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()}},
+    ("POST", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()},
+                                        "data": lambda m: {"doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Sửa",
+                                                           "status": "in_force", "visibility": "public", "version": "1"}},
     ("POST", "users:login"): {"data": lambda m: {"username": "nobody", "password": "wrong"}},
     ("POST", "users:password_change"): {"data": lambda m: {"old_password": "wrong", "new_password1": "x",
                                                              "new_password2": "y"}},
@@ -285,6 +302,8 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
 
 API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "/api/v1/regions/units/{code}"): {"kwargs": lambda m: {"code": "01"}},
+    ("GET", "/api/v1/search"): {"query": lambda m: {"q": "nghi dinh 32"}},
+    ("GET", "/api/v1/library/documents/{document_id}"): {"kwargs": lambda m: {"document_id": _decree_pk()}},
     ("GET", "/api/v1/regions/profile"): {"query": lambda m: {"group": "north", "year": "2022"}},
     ("POST", "/api/v1/users/tokens"): {"json": lambda m: {"name": "matrix-new"}},
     ("DELETE", "/api/v1/users/tokens/{token_id}"): {"kwargs": lambda m: {"token_id": m.own_token.pk}},

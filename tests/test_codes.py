@@ -14,19 +14,24 @@ import pytest
 
 from lienket.core.codes import ErrorCode as CoreErrorCode
 from lienket.core.codes import error_codes
+from lienket.library.codes import AuditAction as LibraryAction
+from lienket.library.codes import ErrorCode as LibraryErrorCode
 from lienket.products.codes import AuditAction as ProductsAction
 from lienket.products.codes import ErrorCode as ProductsErrorCode
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import AuditAction as ReportingAction
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
 from lienket.reporting.workflow import TRANSITIONS
+from lienket.search.codes import AuditAction as SearchAction
+from lienket.search.codes import ErrorCode as SearchErrorCode
 from lienket.users.codes import AuditAction as UsersAction
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
-ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, ProductsAction]
-ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, ProductsErrorCode]
+ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, SearchAction, LibraryAction, ProductsAction]
+ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode,
+                                     LibraryErrorCode, ProductsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.

@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "lienket.core",
+    "lienket.search",
     "lienket.users",
     "lienket.regions",
     "lienket.conferences",
+    "lienket.library",
     "lienket.reporting",
     "lienket.products",
     "lienket.demo",
@@ -214,3 +216,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Search (lienket.search): every app that puts items in the index names its `search_documents()` here, and
+# `manage.py search_reindex` rebuilds the index from them (search sits low and cannot import the apps itself).
+# A new app = one line. The viewer's scope (what they may see) is computed by the users app, which knows the roles.
+SEARCH_DOCUMENT_SOURCES = [
+    "lienket.regions.selectors.search_documents",
+    "lienket.conferences.selectors.search_documents",
+    "lienket.library.selectors.search_documents",
+    "lienket.reporting.selectors.search_documents",
+    "lienket.products.selectors.search_documents",
+]
+SEARCH_SCOPE_FUNCTION = "lienket.users.search.search_scope"
+# Library files: what a document's file may be, and how large.
+LIENKET_LIBRARY_MAX_FILE_BYTES = int(os.environ.get("LIENKET_LIBRARY_MAX_FILE_BYTES", str(20 * 1024 * 1024)))

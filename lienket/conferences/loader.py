@@ -63,4 +63,10 @@ def load_conferences() -> dict[str, dict[str, int]]:
                 "source": row["source"],
             },
         )
+    from lienket.search.services import search_index_upsert
+
+    from .selectors import search_documents
+
+    for document in search_documents():
+        search_index_upsert(document=document)
     return upsert.result()

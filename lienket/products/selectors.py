@@ -13,6 +13,7 @@ from django.urls import reverse
 from lienket.core import clock
 from lienket.core.text import fold
 from lienket.regions.models import AdminUnit
+from lienket.search.values import SearchDocument
 
 from . import permissions
 from .models import Product
@@ -91,24 +92,22 @@ def units_with_products(*, user: Any) -> list[AdminUnit]:
     return list(AdminUnit.objects.filter(pk__in=ids).order_by("code", "valid_from"))
 
 
-@dataclass(frozen=True)
-class SearchDocument:
-    key: str
-    title: str
-    text: str
-    unit_id: int
-    is_public: bool
-    url: str
+def search_document(product: Product) -> SearchDocument:
+    """A product as the global search indexes it: public once published, else for its unit's people and the
+    Ministry only (lienket.search's "unit" visibility)."""
+    group = str(OcopGroup(product.ocop_group).label) if product.ocop_group else ""
+    stars = f"OCOP {product.stars}★" if product.stars else ""
+    body = " · ".join(x for x in (product.category, group, stars, product.producer.name, product.unit.name,
+                                  product.description[:2000]) if x)
+    return SearchDocument(
+        kind="product", key=str(product.pk), title=product.name, body=body,
+        url=reverse("products:detail", kwargs={"pk": product.pk}),
+        visibility="public" if product.is_published else "unit",
+        unit_id=product.unit_id, unit_key=product.unit.key, unit_name=product.unit.name,
+    )
 
 
 def search_documents() -> Iterator[SearchDocument]:
-    """Every product as the global search indexes it: (key, title, text, unit_id, is_public, url). `is_public`
-    False means only the unit's managers (and the coordinator) may see it — the search filters with
-    permissions.visible_q / can_manage_unit. For the lead to wire into lienket.search at merge time."""
-    qs = Product.objects.select_related("unit", "producer").order_by("id")
-    for p in qs.iterator(chunk_size=1000):
-        group = str(OcopGroup(p.ocop_group).label) if p.ocop_group else ""
-        stars = f"OCOP {p.stars}★" if p.stars else ""
-        text = " · ".join(x for x in (p.category, group, stars, p.producer.name, p.unit.name, p.description[:2000]) if x)
-        yield SearchDocument(key=f"product:{p.pk}", title=p.name, text=text, unit_id=p.unit_id,
-                             is_public=p.is_published, url=reverse("products:detail", kwargs={"pk": p.pk}))
+    """Every product, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
+    for product in Product.objects.select_related("unit", "producer").order_by("id").iterator(chunk_size=1000):
+        yield search_document(product)

@@ -20,8 +20,9 @@ from lienket.core import clock
 from lienket.core.audit import audit_log, snapshot
 from lienket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import fold, nfc
+from lienket.search.services import search_index_remove, search_index_upsert
 
-from . import images, permissions
+from . import images, permissions, selectors
 from .codes import AuditAction, ErrorCode
 from .models import Producer, Product, ProductPhoto
 from .ocop import certificate_valid_until
@@ -118,6 +119,7 @@ def product_write(*, actor: Any, data: ProductInput, product: Product | None = N
         raise _duplicate(data) from None
     audit_log(actor=actor, action=AuditAction.PRODUCT_CREATE if creating else AuditAction.PRODUCT_UPDATE, obj=target,
               before=before, after=snapshot(target))
+    search_index_upsert(document=selectors.search_document(target))
     return target
 
 
@@ -150,6 +152,7 @@ def product_delete(*, actor: Any, product_id: int) -> None:
     names = [n for p in product.photos.all() for n in (p.image, p.thumbnail)]
     before = snapshot(product)
     audit_log(actor=actor, action=AuditAction.PRODUCT_DELETE, obj=product, before=before)
+    search_index_remove(kind="product", key=str(product.pk))
     product.delete()
     transaction.on_commit(lambda: _storage_delete(names))
 

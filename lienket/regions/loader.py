@@ -400,4 +400,15 @@ def load_regions() -> dict[str, dict[str, int]]:
     _load_successions(upsert)
     _load_stats(upsert)
     _load_groups(upsert)
+    _index_units()
     return upsert.result()
+
+
+def _index_units() -> None:
+    """Put every unit in the search index (same transaction)."""
+    from lienket.search.services import search_index_upsert
+
+    from .selectors import search_documents
+
+    for document in search_documents():
+        search_index_upsert(document=document)

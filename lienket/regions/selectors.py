@@ -8,18 +8,20 @@ new Lào Cai from 01/07/2025. Profiles only add up GSO measures of one year; the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.formats import format_date, parse_iso_date
 from lienket.core.text import fold, is_ascii_int, nfc
+from lienket.search.values import SearchDocument
 
 from .codes import ErrorCode
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
@@ -639,3 +641,22 @@ def unit_map_on(*, date: dt.date, units: Iterable[AdminUnit] | None = None) -> d
                else _merge(_walk(u, date, out, True, Decimal(1), 0)))
         for u in chosen
     }
+def search_document(unit: AdminUnit) -> SearchDocument:
+    """A unit as an item of the search index (public)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):  # the index is in the site's language
+        level = str(unit.get_level_display())
+    body = " · ".join(p for p in [level, unit.period_label, unit.seat, unit.note] if p)
+    return SearchDocument(
+        kind="unit", key=unit.key, title=unit.name, body=body,
+        url=reverse("regions:unit_detail", kwargs={"code": unit.code}),
+        unit_id=unit.pk, unit_key=unit.key, unit_name=unit.name,
+    )
+
+
+def search_documents() -> Iterator[SearchDocument]:
+    """Every unit, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
+    for unit in AdminUnit.objects.order_by("code", "valid_from"):
+        yield search_document(unit)

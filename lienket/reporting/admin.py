@@ -195,6 +195,22 @@ class IndicatorAdmin(AuditedCatalogueAdmin):
                                        "time_aggregation", "cumulative_ytd")}),
     )
 
+    # The search index follows the catalogue in the same transaction (lienket.search).
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        from lienket.search.services import search_index_upsert
+
+        from .selectors import indicator_search_document
+
+        super().save_model(request, obj, form, change)
+        search_index_upsert(document=indicator_search_document(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        from lienket.search.services import search_index_remove
+
+        code = obj.code
+        super().delete_model(request, obj)
+        search_index_remove(kind="indicator", key=code)
+
 
 class DataSetElementFormSet(BaseInlineFormSet):
     """One data set per indicator per period type: the write path picks *the* data set of an indicator."""

@@ -273,4 +273,10 @@ def load_catalogue(*, update: bool = True) -> dict[str, dict[str, int]]:
     problems = [p for p in catalogue_problems() if " is collected by " in p]
     if problems:
         raise CatalogueError("; ".join(problems))
+    from lienket.search.services import search_index_upsert
+
+    from .selectors import search_documents
+
+    for document in search_documents():  # the indicators, into the search index (same transaction)
+        search_index_upsert(document=document)
     return upsert.result()

@@ -9,11 +9,13 @@ are independent and would move to a `selectors/` package first if the module kee
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import unit_key_parse, unit_key_resolve
 from lienket.regions.models import AdminUnit, UnitSuccession
+from lienket.search.values import SearchDocument
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import permissions
@@ -643,3 +646,18 @@ def unit_by_key(*, key: str, on: dt.date | None = None) -> AdminUnit:
     if unit is None:
         raise NotFound(_("No administrative unit has the key “%(key)s”.") % {"key": key}, {"unit": key}, code=ErrorCode.UNKNOWN_UNIT)
     return unit
+
+
+def indicator_search_document(indicator: Indicator) -> SearchDocument:
+    """An indicator as a search item, for signed-in users (the catalogue page is theirs)."""
+    body = " · ".join(p for p in [indicator.code, indicator.short_name, indicator.unit_of_measure, indicator.definition] if p)
+    return SearchDocument(
+        kind="indicator", key=indicator.code, title=indicator.name, body=body, visibility="signed_in",
+        url=f"{reverse('reporting:indicator_list')}#indicator-{indicator.code}",
+    )
+
+
+def search_documents() -> Iterator[SearchDocument]:
+    """Every indicator, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
+    for indicator in Indicator.objects.order_by("code"):
+        yield indicator_search_document(indicator)

@@ -103,8 +103,10 @@ def test_search_documents_for_the_global_search(w):
     p = make_product(w.phutho, "Bưởi Đoan Hùng")
     hidden = make_product(w.phutho, "Ẩn", is_published=False)
     docs = {d.key: d for d in search_documents()}
-    assert docs[f"product:{p.pk}"].title == "Bưởi Đoan Hùng"
-    assert docs[f"product:{p.pk}"].unit_id == w.phutho.pk
-    assert docs[f"product:{p.pk}"].url == f"/san-pham/{p.pk}/"
-    assert "Phú Thọ" in docs[f"product:{p.pk}"].text
-    assert docs[f"product:{hidden.pk}"].is_public is False
+    assert docs[str(p.pk)].kind == "product"
+    assert docs[str(p.pk)].title == "Bưởi Đoan Hùng"
+    assert docs[str(p.pk)].unit_id == w.phutho.pk
+    assert docs[str(p.pk)].url == f"/san-pham/{p.pk}/"
+    assert "Phú Thọ" in docs[str(p.pk)].body
+    assert docs[str(p.pk)].visibility == "public"
+    assert docs[str(hidden.pk)].visibility == "unit"

@@ -1,0 +1,35 @@
+"""The document form of the library's editors (the Ministry coordinator, the admin). It only shapes input:
+validation of numbers, dates and files is the service's (services.document_create / document_update)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocStatus, DocType, DocVisibility
+
+
+def _date() -> forms.DateField:
+    return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DocType.choices)
+    number = forms.CharField(label=_("Number"), max_length=60, required=False,
+                             help_text=_("As written, e.g. 32/2024/NĐ-CP"))
+    title = forms.CharField(label=_("Title"), max_length=500)
+    issuer = forms.CharField(label=_("Issuer"), max_length=200, required=False)
+    issue_date = _date()
+    effective_date = _date()
+    status = forms.ChoiceField(label=_("Status"), choices=DocStatus.choices, initial=DocStatus.UNKNOWN)
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=DocVisibility.choices, initial=DocVisibility.PUBLIC)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.CharField(label=_("Source"), max_length=500, required=False)
+    file = forms.FileField(label=_("File"), required=False, help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument"))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["issue_date"].label = _("Issue date")
+        self.fields["effective_date"].label = _("Effective date")

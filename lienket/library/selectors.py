@@ -1,0 +1,112 @@
+"""Reads of the library, filtered by what the user may see; the links other apps use
+(`document_find(number="32/2024/NĐ-CP")`) and the items the library gives the search index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from lienket.core.errors import NotFound
+from lienket.core.text import nfc
+from lienket.search.values import SearchDocument
+
+from . import permissions
+from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility, RelationKind
+from .values import number_key
+
+
+def document_find(*, number: str) -> Document | None:
+    """The document with this number (any case, Đ or D, spaces around / and -), or None. For links from other
+    apps (a proposal asking for a guiding circular names the decree it is about). Unfiltered: the caller shows
+    it only through `document_url` / its own permission rules."""
+    key = number_key(number)
+    return Document.objects.filter(number_key=key).first() if key else None
+
+
+def document_search(
+    *, user: Any, doc_type: str | None = None, issuer: str | None = None, status: str | None = None,
+    year: int | None = None, conference_id: int | None = None, q: str | None = None,
+) -> QuerySet[Document]:
+    docs = permissions.visible_documents(user)
+    if doc_type:
+        docs = docs.filter(doc_type=doc_type)
+    if issuer:
+        docs = docs.filter(issuer=nfc(issuer))
+    if status:
+        docs = docs.filter(status=status)
+    if year:
+        docs = docs.filter(Q(issue_date__year=year) | Q(issue_date__isnull=True, number_year=year))
+    if conference_id:
+        docs = docs.filter(conference_id=conference_id)
+    if q:
+        key = number_key(q)
+        docs = docs.filter(Q(number_key__contains=key) | Q(title__icontains=nfc(q)))
+    return docs.select_related("conference")
+
+
+def document_get_for_user(*, id: int, user: Any) -> Document:
+    """The document if the user may see it; NotFound otherwise (a hidden document does not exist for them)."""
+    doc = permissions.visible_documents(user).select_related("conference", "unit").filter(pk=id).first()
+    if doc is None:
+        raise NotFound(_("Document not found."))
+    return doc
+
+
+def document_relations(*, document: Document, user: Any) -> list[dict[str, Any]]:
+    """Both directions, as [{label, document, kind, direction, effective_date}], only documents the user may see."""
+    visible = permissions.visible_documents(user)
+    out: list[dict[str, Any]] = []
+    for rel in DocumentRelation.objects.filter(source=document, target__in=visible).select_related("target"):
+        out.append({"kind": rel.kind, "direction": "out", "label": rel.get_kind_display(), "document": rel.target,
+                    "effective_date": rel.effective_date, "note": rel.note})
+    for rel in DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source"):
+        out.append({"kind": rel.kind, "direction": "in", "label": INVERSE_LABELS[RelationKind(rel.kind)], "document": rel.source,
+                    "effective_date": rel.effective_date, "note": rel.note})
+    return out
+
+
+def document_issuers() -> list[str]:
+    return list(Document.objects.exclude(issuer="").order_by("issuer").values_list("issuer", flat=True).distinct())
+
+
+def document_years() -> list[int]:
+    years = {d.year for d in Document.objects.exclude(issue_date=None).values_list("issue_date", flat=True) if d}
+    years |= {y for y in Document.objects.exclude(number_year=None).values_list("number_year", flat=True) if y}
+    return sorted(years, reverse=True)
+
+
+def _format_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def search_document(doc: Document) -> SearchDocument:
+    """The index entry of one document: title = type, number and subject; text = issuer, dates, summary. In the
+    site's language (Vietnamese: "Nghị định 32/2024/NĐ-CP"), whatever language is active when it is written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _search_document(doc)
+
+
+def _search_document(doc: Document) -> SearchDocument:
+    body_parts = [doc.issuer, _format_date(doc.issue_date), doc.summary]
+    if doc.conference_id:
+        body_parts.append(str(doc.conference))
+    visibility = {DocVisibility.PUBLIC: "public", DocVisibility.MINISTRY: "ministry", DocVisibility.UNIT: "unit"}[
+        DocVisibility(doc.visibility)
+    ]
+    return SearchDocument(
+        kind="document", key=str(doc.pk), title=doc.display_title, body=" · ".join(p for p in body_parts if p),
+        url=reverse("library:document_detail", kwargs={"pk": doc.pk}), visibility=visibility,
+        unit_id=doc.unit_id, unit_key=doc.unit.key if doc.unit else "", unit_name=doc.unit.name if doc.unit else "",
+    )
+
+
+def search_documents() -> Iterator[SearchDocument]:
+    for doc in Document.objects.select_related("conference", "unit").order_by("pk"):
+        yield search_document(doc)

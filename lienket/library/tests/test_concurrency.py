@@ -1,0 +1,48 @@
+"""Two editors save the same document version at once: one wins, the other gets a Conflict (PostgreSQL: real
+threads and connections; the version check runs under SELECT ... FOR UPDATE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from lienket.core.errors import Conflict
+from lienket.library import services
+from lienket.users.models import Role
+from lienket.users.tests.factories import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_concurrent_updates_of_one_version_one_wins() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    editor = make_user("coord", Role.MINISTRY_COORDINATOR)
+    doc = services.document_create(actor=editor, data={
+        "doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Về quản lý, phát triển cụm công nghiệp",
+        "issue_date": dt.date(2024, 3, 15)})
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def edit(title: str) -> None:
+        try:
+            barrier.wait()
+            services.document_update(actor=editor, document=doc, version=1, data={"title": title})
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(t,)) for t in ("Sửa A", "Sửa B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    doc.refresh_from_db()
+    assert doc.version == 2
+    assert doc.title in {"Sửa A", "Sửa B"}
