@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -425,6 +426,60 @@ def value_last_change(*, unit: AdminUnit, period: Period, indicator: Indicator, 
 
 
 # --- values across periods and across the 2025 merger ---------------------------------------------------
+
+
+#: The order GET /api/v1/datavalues pages in: one index (datavalue_period_id_idx) supplies it, also under a
+#: period filter, so a page — first or deep, through the keyset cursor — reads only its own rows.
+VALUE_ORDER = ("period_id", "id")
+
+
+@dataclass(frozen=True)
+class ValueFilter:
+    """The API's filters, already resolved to ids (None = no filter)."""
+
+    dataset_id: int | None = None
+    period_ids: list[int] | None = None
+    unit_ids: list[int] | None = None
+    indicator_id: int | None = None
+    status: str = ""
+    updated_since: dt.datetime | None = None
+
+
+def period_ids_between(*, first: PeriodSpec, last: PeriodSpec) -> list[int]:
+    """Stored periods of `first`'s kind from `first` to `last` (both included)."""
+    return list(
+        Period.objects.filter(period_type=first.period_type, start__gte=first.start, start__lte=last.start)
+        .order_by("start").values_list("pk", flat=True)
+    )
+
+
+def values_for_api(*, user: Any, filters: ValueFilter, after: tuple[int, int] | None = None) -> QuerySet[DataValue]:
+    """The values `user` may see (values_visible's rule) matching `filters`, in VALUE_ORDER, after the
+    (period id, value id) key `after` (a keyset cursor). No total count: ask `.count()` only when wanted."""
+    qs = DataValue.objects.all()
+    if not permissions.sees_every_submission(user):
+        subs = Submission.objects.all()
+        if filters.unit_ids is not None:
+            subs = subs.filter(unit_id__in=filters.unit_ids)
+        qs = qs.filter(submission__in=permissions.visible_submissions(user, subs).values("pk"))
+    if filters.dataset_id is not None or filters.status:
+        reports = Submission.objects.all()
+        if filters.dataset_id is not None:
+            reports = reports.filter(dataset_id=filters.dataset_id)
+        if filters.status:
+            reports = reports.filter(status=filters.status)
+        qs = qs.filter(submission__in=reports.values("pk"))
+    if filters.period_ids is not None:
+        qs = qs.filter(period_id__in=filters.period_ids)
+    if filters.unit_ids is not None:
+        qs = qs.filter(unit_id__in=filters.unit_ids)
+    if filters.indicator_id is not None:
+        qs = qs.filter(indicator_id=filters.indicator_id)
+    if filters.updated_since is not None:
+        qs = qs.filter(updated_at__gte=filters.updated_since)
+    if after is not None:
+        qs = qs.filter(TupleGreaterThan(Tuple(F("period_id"), F("id")), after))
+    return qs.select_related("unit", "period", "indicator", "option", "submission").order_by(*VALUE_ORDER)
 
 
 def values_visible(
