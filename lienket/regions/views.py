@@ -43,7 +43,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", "").strip()
     q = request.GET.get("q", "").strip()
     context: dict[str, Any] = {
-        "groups": list(selectors.group_list()),
+        "groups": selectors.groups_cached(),
         "group": group,
         "q": q,
         "raw_date": raw_date,
@@ -103,7 +103,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     raw_year = request.GET.get("year", "")
     raw_date = request.GET.get("date", "")
     context: dict[str, Any] = {
-        "groups": list(selectors.group_list()),
+        "groups": selectors.groups_cached(),
         "years": selectors.stat_years(),
         "group": group,
         "raw_year": raw_year.strip(),

@@ -22,7 +22,7 @@ from lienket.core import clock
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import unit_key_parse, unit_key_resolve
-from lienket.regions.models import AdminUnit, UnitSuccession
+from lienket.regions.models import AdminUnit, GroupMembership, UnitSuccession
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import permissions
@@ -307,32 +307,52 @@ class DueItem:
 
 def due_soon(*, user: Any, on: dt.date | None = None, horizon_days: int = 45, lookback_days: int = 60) -> list[DueItem]:
     """Reports the user's units must send soon (due within `horizon_days`), and those past due in the last
-    `lookback_days` that are still not submitted."""
+    `lookback_days` that are still not submitted.
+
+    A fixed number of queries whatever the data sets and periods: the active data sets, the user's units'
+    group memberships (who reports is `reporting_units`' rule — member of the reporting group and a valid
+    unit on the due date — applied here in Python), and one query for every submission involved."""
     today = on or clock.today()
-    units = list(province_units(user))
-    if not units:
+    unit_ids = list(province_units(user).values_list("pk", flat=True))
+    if not unit_ids:
         return []
-    unit_ids = [u.pk for u in units]
-    items: list[DueItem] = []
-    for dataset in DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"):
+    datasets = list(DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"))
+    memberships: dict[int, list[GroupMembership]] = {}
+    for m in GroupMembership.objects.filter(
+        group_id__in={ds.reporting_group_id for ds in datasets}, unit_id__in=unit_ids
+    ).select_related("unit").order_by("unit__code"):
+        memberships.setdefault(m.group_id, []).append(m)
+    candidates: list[tuple[DataSet, PeriodSpec, dt.date, list[AdminUnit]]] = []
+    for dataset in datasets:
         for year in (today.year - 1, today.year, today.year + 1):
             for spec in periods_of_type(dataset.period_type, year):
                 due = dataset.due_date(spec)
                 if not today - dt.timedelta(days=lookback_days) <= due <= today + dt.timedelta(days=horizon_days):
                     continue
-                reporting = list(reporting_units(dataset=dataset, period=spec).filter(pk__in=unit_ids))
-                if not reporting:
-                    continue
-                subs = {
-                    s.unit_id: s
-                    for s in Submission.objects.filter(dataset=dataset, period__code=spec.code, unit__in=reporting)
-                    .select_related("period")
-                }
-                for unit in reporting:
-                    item = DueItem(dataset, spec, unit, due, subs.get(unit.pk), today)
-                    if due < today and item.done:
-                        continue
-                    items.append(item)
+                day = reporting_date(dataset=dataset, period=spec)
+                reporting = sorted(
+                    {m.unit.pk: m.unit for m in memberships.get(dataset.reporting_group_id, [])
+                     if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or m.valid_to >= day)
+                     and m.unit.is_valid_on(day)}.values(),
+                    key=lambda u: u.code,
+                )
+                if reporting:
+                    candidates.append((dataset, spec, due, reporting))
+    if not candidates:
+        return []
+    subs = {
+        (s.dataset_id, s.period.code, s.unit_id): s
+        for s in Submission.objects.filter(
+            dataset__in={c[0].pk for c in candidates}, period__code__in={c[1].code for c in candidates}, unit_id__in=unit_ids,
+        ).select_related("period")
+    }
+    items: list[DueItem] = []
+    for dataset, spec, due, reporting in candidates:
+        for unit in reporting:
+            item = DueItem(dataset, spec, unit, due, subs.get((dataset.pk, spec.code, unit.pk)), today)
+            if due < today and item.done:
+                continue
+            items.append(item)
     items.sort(key=lambda i: (i.due_date, i.dataset.code, i.unit.code))
     return items
 
