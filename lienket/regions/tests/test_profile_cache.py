@@ -33,15 +33,15 @@ def test_profile_is_computed_in_a_handful_of_queries_then_served_from_the_cache(
 
 
 def test_loading_reference_data_clears_the_cached_profile(client, reference_data):
-    before = client.get("/api/v1/regions/profile", group="north", year=2022).json()
+    before = client.get("/api/v1/regions/profile", {"group": "north", "year": 2022}).json()
     UnitStat.objects.filter(unit__code="01", year=2022, measure=UnitStat.Measure.AREA).update(value=1)
-    cached = client.get("/api/v1/regions/profile", group="north", year=2022).json()
+    cached = client.get("/api/v1/regions/profile", {"group": "north", "year": 2022}).json()
 
     load_regions()  # puts the published figure back, and clears the cache
-    after_load = client.get("/api/v1/regions/profile", group="north", year=2022).json()
+    after_load = client.get("/api/v1/regions/profile", {"group": "north", "year": 2022}).json()
     UnitStat.objects.filter(unit__code="01", year=2022, measure=UnitStat.Measure.AREA).update(value=1)
     selectors.reference_cache_clear()
-    after_clear = client.get("/api/v1/regions/profile", group="north", year=2022).json()
+    after_clear = client.get("/api/v1/regions/profile", {"group": "north", "year": 2022}).json()
 
     assert cached["area_km2"] == before["area_km2"]
     assert after_load["area_km2"] == before["area_km2"]
@@ -56,7 +56,7 @@ def test_a_cached_profile_is_per_language(client, reference_data):
 
 
 def test_errors_are_not_cached(client, reference_data):
-    missing = client.get("/api/v1/regions/profile", year=1000)
+    missing = client.get("/api/v1/regions/profile", {"year": 1000})
     cache_keys_after_error = [k for k in getattr(cache, "_cache", {}) if "profile" in str(k)]
 
     assert missing.status_code == 404
