@@ -18,9 +18,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import ValidationError as PydanticValidationError
 
 from lienket.core.api import ERRORS, ErrorOut, authenticated, id_path, limit_param, offset_param
@@ -262,6 +263,25 @@ def _value_out(dv: DataValue) -> dict[str, Any]:
     }
 
 
+#: The columns of a value as the list returns it (plain tuples: no model instances for a page of 1000).
+VALUE_COLUMNS = (
+    "id", "period_id", "unit__code", "unit__valid_from", "unit__name", "period__code", "indicator__code", "option__code",
+    "value", "is_estimate", "comment", "submission__status", "submission_id", "version", "updated_at",
+)
+
+
+def _value_row_out(row: tuple[Any, ...]) -> dict[str, Any]:
+    """`_value_out` of a VALUE_COLUMNS tuple."""
+    (_pk, _period_id, code, valid_from, name, period, indicator, option, value, is_estimate, comment, status, submission_id,
+     version, updated_at) = row
+    return {
+        "unit": code, "unit_key": f"{code}@{valid_from.isoformat()}" if valid_from else code, "unit_name": name,
+        "period": period, "indicator": indicator, "option": option, "value": csv.decimal_text(value),
+        "is_estimate": is_estimate, "comment": comment, "status": status, "submission_id": submission_id,
+        "version": version, "updated_at": updated_at,
+    }
+
+
 #: One report's values read in form order (a few hundred rows: no index needed).
 REPORT_VALUE_ORDER = ("unit__code", "indicator__sort_order", "indicator__code", "option__sort_order", "option__code", "id")
 
@@ -355,7 +375,7 @@ def datavalue_list(
         offset = 0
     if format == "csv":
         page_size = limit or csv.MAX_ROWS
-        rows = (_value_out(dv) for dv in qs[offset : offset + page_size].iterator(chunk_size=2000))
+        rows = (_value_row_out(row) for row in qs.values_list(*VALUE_COLUMNS)[offset : offset + page_size].iterator(chunk_size=2000))
         response = StreamingHttpResponse(csv.csv_write(rows), content_type="text/csv; charset=utf-8")
         name = "_".join(_safe_name(p) for p in ("datavalues", dataset, period, unit, indicator, status) if p)
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -363,16 +383,19 @@ def datavalue_list(
             response["X-Total-Count"] = str(total)
         return response
     page_size = min(limit or 1000, 10_000)
-    page = list(qs[offset : offset + page_size + 1])
+    page = list(qs.values_list(*VALUE_COLUMNS)[offset : offset + page_size + 1])
     more = len(page) > page_size
     page = page[:page_size]
-    following = paging.Cursor(page[-1].period_id, page[-1].pk) if more else None
-    return {
+    following = paging.Cursor(page[-1][1], page[-1][0]) if more else None
+    body = {
         "count": total, "limit": page_size, "offset": offset,
         "next": _next_link(request, following) if following else None,
         "next_cursor": following.encode() if following else None,
-        "values": [_value_out(dv) for dv in page],
+        "values": [_value_row_out(row) for row in page],
     }
+    # Rows are built from plain tuples and written directly (the shape of DataValuePageOut): a page of 1000
+    # values as model instances validated one by one cost ~10× the query itself at 10 million values.
+    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8")
 
 
 def _body_read(request: HttpRequest, reason: str) -> tuple[list[ValueItem], str, list[dict[str, Any]], str]:
