@@ -383,7 +383,7 @@ def datavalue_list(
             response["X-Total-Count"] = str(total)
         return response
     page_size = min(limit or 1000, 10_000)
-    page = list(qs.values_list(*VALUE_COLUMNS)[offset : offset + page_size + 1])
+    page = list(selectors.values_page(qs, offset, offset + page_size + 1, unit_ids=filters.unit_ids).values_list(*VALUE_COLUMNS))
     more = len(page) > page_size
     page = page[:page_size]
     following = paging.Cursor(page[-1][1], page[-1][0]) if more else None

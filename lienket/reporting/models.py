@@ -411,6 +411,9 @@ class DataValue(models.Model):
             # GET /api/v1/datavalues pages in (period, id) order (VALUE_ORDER) with a keyset cursor, also under a
             # period filter (a period list is read in index order); `updated_since` for clients that sync.
             models.Index(fields=["period", "id"], name="datavalue_period_id_idx"),
+            # …and under a `unit` filter: a unit's values in that order (a merged unit has values only after 2025,
+            # which a walk of the whole period order would reach last)
+            models.Index(fields=["unit", "period", "id"], name="datavalue_unit_period_idx"),
             models.Index(fields=["updated_at"], name="datavalue_updated_idx"),
         ]
 
