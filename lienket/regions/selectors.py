@@ -57,6 +57,12 @@ def _reference_version() -> str:
     return str(version)
 
 
+def reference_cache_key(*parts: object) -> str:
+    """A key that changes when reference data is loaded (e.g. for a `{% cache %}` fragment of a page built
+    from reference data only)."""
+    return ":".join([_reference_version(), *(str(p) for p in parts)])
+
+
 def reference_cached(name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
     """`compute()`, cached until reference data is loaded again (errors are not cached)."""
     key = f"regions:reference:{_reference_version()}:{name}:" + ":".join(str(a) for a in args)
