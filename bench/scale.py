@@ -345,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_test_environment()  # the test client's host; mail kept in memory
     print(f"\nnational: {info.values:,} values, scale {info.scale}; load before: {_loadavg()}")
 
-    cases = _datavalue_cases(info) + _entry_cases(info) + _home_cases(info)
+    # the request floor: a signed-in request through the same stack that only asks the database "SELECT 1"
+    healthz = Case("request floor", "GET /healthz (test client, signed in)", _getter(_client(info.coordinator), "/healthz"),
+                   _sql_runner("SELECT 1", []), None)
+    cases = [healthz, *_datavalue_cases(info), *_entry_cases(info), *_home_cases(info)]
     missed: list[str] = []
     print(f"\n{'path':<34} {'case':<44} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} {'×p95':>6}  goal")
     for case in cases:

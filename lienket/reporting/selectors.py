@@ -477,12 +477,16 @@ def period_ids_between(*, first: PeriodSpec, last: PeriodSpec) -> list[int]:
 def values_for_api(*, user: Any, filters: ValueFilter, after: tuple[int, int] | None = None) -> QuerySet[DataValue]:
     """The values `user` may see (values_visible's rule) matching `filters`, in VALUE_ORDER, after the
     (period id, value id) key `after` (a keyset cursor). No total count: ask `.count()` only when wanted."""
+    if not getattr(user, "is_authenticated", False):
+        return DataValue.objects.none()
     qs = DataValue.objects.all()
     if not permissions.sees_every_submission(user):
+        # visible = not hidden; the hidden reports are few (other units' drafts), so excluding them keeps the
+        # plan on the ordering index whatever the other filters are
         subs = Submission.objects.all()
         if filters.unit_ids is not None:
             subs = subs.filter(unit_id__in=filters.unit_ids)
-        qs = qs.filter(submission__in=permissions.visible_submissions(user, subs).values("pk"))
+        qs = qs.exclude(submission__in=permissions.hidden_submissions(user, subs).values("pk"))
     period_ids = filters.period_ids
     if filters.dataset_id is not None or filters.status:
         reports = Submission.objects.all()
@@ -494,7 +498,7 @@ def values_for_api(*, user: Any, filters: ValueFilter, after: tuple[int, int] | 
         # A report belongs to one period: name the periods of the matching reports too, so that the walk in
         # period order visits only those (the drafts are the last months: without this it would read every
         # earlier value first). One small query on the reports.
-        report_periods = set(reports.values_list("period_id", flat=True).distinct())
+        report_periods = set(reports.order_by().values_list("period_id", flat=True).distinct())
         period_ids = sorted(report_periods if period_ids is None else report_periods & set(period_ids))
     if period_ids is not None:
         qs = qs.filter(period_id__in=period_ids)
