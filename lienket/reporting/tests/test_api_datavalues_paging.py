@@ -182,3 +182,26 @@ def test_the_number_of_queries_does_not_grow_with_the_page(w):
     assert len(large) <= len(small)
     assert len(large) <= 8, [q["sql"] for q in large.captured_queries]
     assert len(officer) <= 8, [q["sql"] for q in officer.captured_queries]
+
+
+def test_a_code_carried_by_two_unit_records_pages_through_both_in_order(w):
+    """`unit=25` names old Phú Thọ and new Phú Thọ: each record's values come from its own index range, merged."""
+    from lienket.reporting.tests.factories import user
+    from lienket.users.models import Role
+
+    from .test_api_support import value_row
+
+    old_officer = user("phutho_old_officer", Role.PROVINCE_OFFICER, unit=w.phutho_old)
+    as_token(old_officer).post_json("/datavalues", {"values": [
+        value_row("25", "2025S1", ind, str(n)) for n, ind in enumerate(("RETAIL", "EXPORT", "CCN_AREA"), 1)
+    ]})
+    _write(w.users["phutho_officer"], "25@2025-07-01", "202603", ("RETAIL", 7), ("EXPORT", 8))
+    api = as_token(w.users["coordinator"])
+
+    everything = api.get("/datavalues", unit="25", count=True).json()
+    walked, pages = _walk(api, unit="25", limit=2)
+
+    assert everything["count"] == 5
+    assert pages == 3
+    assert [_key(v) for v in walked] == [_key(v) for v in everything["values"]]
+    assert {v["unit_key"] for v in walked} == {"25", "25@2025-07-01"}
