@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from lienket.core.text import nfc
 
+from . import selectors
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -401,6 +402,7 @@ def load_regions() -> dict[str, dict[str, int]]:
     _load_stats(upsert)
     _load_groups(upsert)
     _index_units()
+    selectors.reference_cache_clear()  # cached profiles, groups and years are stale now
     return upsert.result()
 
 
