@@ -15,11 +15,12 @@ from ninja.renderers import JSONRenderer
 
 from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
+from lienket.proposals.codes import ErrorCode as ProposalsErrorCode
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
-error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode)
+error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, ProposalsErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -108,6 +109,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lienket.proposals.api import router as proposals_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
     from lienket.users.api import router as users_router
@@ -116,6 +118,7 @@ def _register_routers() -> None:
     api.add_router("/regions", regions_router)
     api.add_router("/audit", audit_router)
     api.add_router("/users", users_router)
+    api.add_router("/proposals", proposals_router)
     api.add_router("/", reporting_router)
 
 
