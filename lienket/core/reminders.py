@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +30,16 @@ def site_url() -> str:
     return str(base).rstrip("/")
 
 
-def send_once(*, already_sent: Callable[[], bool], record: Callable[[], Any], message: Callable[[], EmailMessage],
-              what: str) -> bool:
-    """Send `message()` unless `already_sent()`; `record()` writes the log row in the same transaction as the
-    sending. True when a mail went out. Another run logging it first (IntegrityError) or a mail error (logged,
-    no row left, so the next run retries) give False."""
+def send_once(*, log: type[Model], key: dict[str, Any], recipients: list[str], message: EmailMessage, what: str) -> bool:
+    """Send `message` unless `log` already holds a row for `key`; the row (`key` + `recipients`) is written in the
+    same transaction as the sending. True when a mail went out. Another run logging it first (IntegrityError) or
+    a mail error (logged; no row left, so the next run retries) give False."""
     try:
         with transaction.atomic():
-            if already_sent():
+            if log._default_manager.filter(**key).exists():
                 return False
-            record()
-            message().send(fail_silently=False)
+            log._default_manager.create(**key, recipients=recipients)
+            message.send(fail_silently=False)
     except IntegrityError:
         return False
     except Exception:  # a mail server error: no log row, so the next run retries

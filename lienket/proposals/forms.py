@@ -31,7 +31,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, submitters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["submitter"].choices = submitters
+        self.fields["submitter"].choices = submitters  # type: ignore[attr-defined]
 
 
 class TransitionForm(forms.Form):
@@ -46,7 +46,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, co_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["co_units"].choices = co_choices or []
+        self.fields["co_units"].choices = co_choices or []  # type: ignore[attr-defined]
 
 
 class FilterForm(forms.Form):
@@ -59,6 +59,6 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, units: list[tuple[str, str]], ministry_units: list[tuple[str, str]],
                  years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All provinces")), *units]
-        self.fields["ministry_unit"].choices = [("", _("All Ministry units")), *ministry_units]
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+        self.fields["unit"].choices = [("", _("All provinces")), *units]  # type: ignore[attr-defined]
+        self.fields["ministry_unit"].choices = [("", _("All Ministry units")), *ministry_units]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]  # type: ignore[attr-defined]

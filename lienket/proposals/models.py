@@ -302,3 +302,6 @@ class ReminderLog(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "deadline", "kind"], name="proposal_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.kind} {self.deadline}"

@@ -98,7 +98,7 @@ def transition_refusal(user: Any, proposal: Proposal, action: str) -> str | None
     if action == "answer":
         if is_lead_unit_staff(user, proposal):
             return None
-        lead = proposal.lead_unit.name if proposal.lead_unit_id else _("the lead Ministry unit")
+        lead = proposal.lead_unit.name if proposal.lead_unit is not None else _("the lead Ministry unit")
         return _("Only %(unit)s, the lead unit it is assigned to, can answer this proposal.") % {"unit": lead}
     if action in {"decline", "forward"}:
         if is_coordinator(user) or is_lead_unit_staff(user, proposal):

@@ -54,17 +54,12 @@ def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DA
     sent = 0
     for proposal in Proposal.objects.filter(status=Status.ASSIGNED, deadline__in=list(wanted)).select_related(
             "lead_unit", "submitting_unit", "submitting_ministry_unit", "submitting_organisation").order_by("pk"):
-        assert proposal.deadline is not None
-        kind, days = wanted[proposal.deadline]
+        kind, days = wanted[proposal.deadline]  # type: ignore[index]
         to = _recipients(proposal)
         if not to:
             continue
         key = {"proposal": proposal, "deadline": proposal.deadline, "kind": kind}
-        if send_once(
-            already_sent=lambda key=key: ReminderLog.objects.filter(**key).exists(),  # type: ignore[misc]
-            record=lambda key=key, to=to: ReminderLog.objects.create(**key, recipients=to),  # type: ignore[misc]
-            message=lambda p=proposal, kind=kind, days=days, to=to: _message(p, kind, days, to),  # type: ignore[misc]
-            what=f"{kind} for proposal {proposal.pk}",
-        ):
+        if send_once(log=ReminderLog, key=key, recipients=to, message=_message(proposal, kind, days, to),
+                     what=f"{kind} for proposal {proposal.pk}"):
             sent += 1
     return sent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,6 +152,8 @@ def escalation(*, today: dt.date | None = None) -> list[dict[str, Any]]:
     for p in Proposal.objects.filter(status=Status.ASSIGNED).select_related(*RELATED).order_by("deadline", "pk"):
         row = rows.setdefault(p.lead_unit_id, {"unit": p.lead_unit, "overdue": [], "due_soon": 0, "open": 0})
         row["open"] += 1
+        if p.deadline is None:
+            continue
         if p.deadline < day:
             row["overdue"].append({"proposal": p, "days": (day - p.deadline).days})
         elif p.deadline <= day + dt.timedelta(days=DUE_SOON_DAYS):

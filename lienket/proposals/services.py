@@ -16,7 +16,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lienket.core import clock
-from lienket.core.audit import audit_log, snapshot
+from lienket.core.audit import audit_log
+from lienket.core.audit import snapshot as _snapshot
 from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lienket.core.text import fold, nfc
 
@@ -36,6 +37,14 @@ from .models import (
 )
 from .values import MAX_BODY, MAX_SHORT, MAX_TITLE, attachment_check, text_check
 from .workflow import transition_check, transition_get
+
+
+def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    """core's snapshot with files as their stored names (FieldFile is not JSON)."""
+    data = _snapshot(obj, fields)
+    if "answer_file" in data:
+        data["answer_file"] = str(data["answer_file"] or "")
+    return data
 
 
 def answer_days(kind: str) -> int:

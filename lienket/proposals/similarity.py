@@ -44,7 +44,7 @@ class TrigramScore(Func):
     def __init__(self, expression: Any, text: str, **extra: Any) -> None:
         super().__init__(expression, Value(text), **extra)
 
-    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
         return self.as_sql(compiler, conn, function="lk_similarity", **extra)
 
 
@@ -53,10 +53,5 @@ def ensure_sqlite_function() -> None:
     if connection.vendor != "sqlite":
         return
     connection.ensure_connection()
-    raw = connection.connection
-    if not getattr(raw, "_lk_similarity", False):
-        raw.create_function("lk_similarity", 2, similarity, deterministic=True)
-        try:
-            raw._lk_similarity = True
-        except AttributeError:  # sqlite3.Connection takes no attributes: register again next time
-            pass
+    # Registering again replaces the function; cheap, and sqlite3.Connection cannot carry a "done" mark.
+    connection.connection.create_function("lk_similarity", 2, similarity, deterministic=True)

@@ -144,12 +144,8 @@ def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DA
             period_obj = Period.for_code(item.period.code)
             key = {"dataset": item.dataset, "unit": unit, "period": period_obj, "kind": item.kind}
             link = form_url(dataset=item.dataset, unit=unit, period=item.period)
-            if not send_once(
-                already_sent=lambda key=key: ReminderLog.objects.filter(**key).exists(),  # type: ignore[misc]
-                record=lambda key=key, to=to: ReminderLog.objects.create(**key, recipients=to),  # type: ignore[misc]
-                message=lambda unit=unit, status=status, link=link, to=to: _message(item, unit, status, link, to),  # type: ignore[misc]
-                what=f"{item.kind} for {item.dataset.code} {item.period.code} to {unit.key}",
-            ):
+            if not send_once(log=ReminderLog, key=key, recipients=to, message=_message(item, unit, status, link, to),
+                             what=f"{item.kind} for {item.dataset.code} {item.period.code} to {unit.key}"):
                 continue
             sent += 1
     if unreachable:

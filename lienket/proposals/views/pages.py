@@ -241,7 +241,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     if attachment is None:
         raise NotFound(_("Attachment %(id)s does not exist.") % {"id": pk})
     permissions.proposal_get_for_user(id=attachment.proposal_id, user=request.user)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,  # type: ignore[return-value]
                         content_type=attachment.content_type)
 
 
@@ -251,7 +251,8 @@ def answer_file_download(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = permissions.proposal_get_for_user(id=pk, user=request.user)
     if not proposal.answer_file or proposal.status not in ANSWERED_STATES:
         raise NotFound(_("This proposal has no signed answer file."))
-    return FileResponse(proposal.answer_file.open("rb"), as_attachment=True, filename=proposal.answer_file.name.rsplit("/", 1)[-1])
+    filename = (proposal.answer_file.name or "answer").rsplit("/", 1)[-1]
+    return FileResponse(proposal.answer_file.open("rb"), as_attachment=True, filename=filename)  # type: ignore[return-value]
 
 
 @login_required
