@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from lienket.conferences.models import Conference
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
@@ -73,7 +73,7 @@ def proposal_list(
 
 
 @router.post("", response={201: ProposalOut, **ERRORS}, auth=authenticated, summary="Write a draft proposal")
-def proposal_create(request: HttpRequest, body: ProposalIn) -> tuple[int, dict[str, Any]]:
+def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
     """Exactly one of `unit` (a province: yours), `ministry_unit` (yours) or `organisation` (the coordinator
     records proposals of businesses and associations). 422 with `empty_title`, `text_too_long`, `invalid_choice`,
     `unknown_submitter` or `unknown_ministry_unit` on bad input; 403 for another unit."""
@@ -92,7 +92,7 @@ def proposal_create(request: HttpRequest, body: ProposalIn) -> tuple[int, dict[s
         ministry_unit=ministry_unit, organisation=organisation, speaker=body.speaker, speaker_role=body.speaker_role,
         legal_references=body.legal_references, conference=conference, raised_on=body.raised_on, previous=previous,
     )
-    return 201, proposal_out(p, request.user)
+    return Status(201, proposal_out(p, request.user))
 
 
 @router.get("/similar", response={200: list[SimilarOut], **ERRORS}, auth=authenticated,
@@ -115,14 +115,14 @@ def proposal_statistics(request: HttpRequest, by: str = Query("ministry_unit", m
 
 @router.post("/groups", response={201: GroupOut, **ERRORS}, auth=authenticated,
              summary="Group proposals so one answer serves them all (coordinator)")
-def proposal_group(request: HttpRequest, body: GroupIn) -> tuple[int, dict[str, Any]]:
+def proposal_group(request: HttpRequest, body: GroupIn) -> Status:
     if not permissions.can_group(request.user):
         from lienket.core.errors import PermissionDenied
 
         raise PermissionDenied(_("Only the Ministry coordinator can group proposals."))
     proposals = [permissions.proposal_get_for_user(id=pk, user=request.user) for pk in body.proposals]
     group = services.proposals_group(actor=request.user, proposals=proposals, title=body.title)
-    return 201, {"id": group.pk, "title": group.title, "members": sorted(group.members.values_list("pk", flat=True))}
+    return Status(201, {"id": group.pk, "title": group.title, "members": sorted(group.members.values_list("pk", flat=True))})
 
 
 @router.get("/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="One proposal")
@@ -132,10 +132,10 @@ def proposal_detail(request: HttpRequest, proposal_id: int = id_path("Proposal i
 
 @router.post("/{proposal_id}/endorsements", response={201: ProposalOut, **ERRORS}, auth=authenticated,
              summary="Your province supports this proposal")
-def proposal_endorse(request: HttpRequest, body: EndorseIn, proposal_id: int = id_path("Proposal id")) -> tuple[int, dict[str, Any]]:
+def proposal_endorse(request: HttpRequest, body: EndorseIn, proposal_id: int = id_path("Proposal id")) -> Status:
     p = permissions.proposal_get_for_user(id=proposal_id, user=request.user)
     services.endorsement_add(proposal=p, actor=request.user, comment=body.comment)
-    return 201, proposal_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user)
+    return Status(201, proposal_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user))
 
 
 @router.post("/{proposal_id}/{action}", response={200: ProposalOut, **ERRORS}, auth=authenticated,

@@ -81,7 +81,7 @@ def proposal_search(
         qs = qs.filter(raised_on__year=year)
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(endorsement_count=Count("endorsements", distinct=True))
+    return qs.annotate(endorsement_count=Count("endorsements", distinct=True)).order_by("-raised_on", "-id")
 
 
 @dataclass(frozen=True)
