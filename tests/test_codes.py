@@ -14,6 +14,9 @@ import pytest
 
 from lienket.core.codes import ErrorCode as CoreErrorCode
 from lienket.core.codes import error_codes
+from lienket.proposals.codes import AuditAction as ProposalsAction
+from lienket.proposals.codes import ErrorCode as ProposalsErrorCode
+from lienket.proposals.workflow import TRANSITIONS as PROPOSAL_TRANSITIONS
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import AuditAction as ReportingAction
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
@@ -23,8 +26,8 @@ from lienket.users.codes import ErrorCode as UsersErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
-ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction]
-ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode]
+ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, ProposalsAction]
+ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, ProposalsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.
@@ -104,6 +107,7 @@ def test_tests_record_only_actions_the_code_writes():
 
 def test_every_workflow_transition_has_its_audit_action():
     assert {f"submission.{action}" for action in TRANSITIONS} <= {str(m) for m in ReportingAction}
+    assert {f"proposal.{action}" for action in PROPOSAL_TRANSITIONS} <= {str(m) for m in ProposalsAction}
 
 
 @pytest.mark.parametrize("action", sorted(ALL_ACTIONS - LEGACY_ACTIONS))

@@ -21,7 +21,6 @@ class AuditAction(StrEnum):
     PROPOSAL_LINK_PREVIOUS = "proposal.link_previous"
     PROPOSAL_NOTE = "proposal.note"
     PROPOSAL_RECEIVE = "proposal.receive"
-    PROPOSAL_REFERENCE_LOAD = "proposal.reference_load"
     PROPOSAL_REOPEN = "proposal.reopen"
     PROPOSAL_SAMPLE_LOAD = "proposal.sample_load"
     PROPOSAL_SUBMIT = "proposal.submit"

@@ -1,6 +1,7 @@
 """Load the proposals raised at edition X (Hà Nội, 17/5/2024) from fixtures/edition_x.csv (see SOURCES.md):
 real records, status "received", dated 17/5/2024, linked to that edition. Called by
-lienket.demo.reference.load_reference(); idempotent on the `ref` natural key."""
+lienket.demo.reference.load_reference(); idempotent on the `ref` natural key. Like the other reference loaders it writes no audit entry (reference
+data, not a user's action)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from pathlib import Path
 from django.db import transaction
 
 from lienket.conferences.models import Conference
-from lienket.core.audit import audit_log
 from lienket.core.clock import VN
 from lienket.core.text import fold, nfc
 from lienket.regions.loader import ReferenceDataError, Upserter, read_csv
 from lienket.regions.models import AdminUnit
 from lienket.users.models import Organisation
 
-from .codes import AuditAction
 from .models import Field, Kind, Proposal, Status
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -52,9 +51,4 @@ def load_proposals() -> dict[str, dict[str, int]]:
             "conference": conference, "raised_on": EDITION_X_DATE, "status": Status.RECEIVED, "received_at": RECEIVED_AT,
             "source": nfc(row["source"]),
         })
-    counts = upsert.result()
-    changed = counts.get("proposals", {}).get("created", 0) + counts.get("proposals", {}).get("updated", 0)
-    if changed:
-        audit_log(actor=None, action=AuditAction.PROPOSAL_REFERENCE_LOAD, object_type="proposals.proposal",
-                  object_repr="edition X (17/5/2024)", after=counts.get("proposals"))
-    return counts
+    return upsert.result()
