@@ -9,6 +9,9 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     """`<object>.<verb>`, as stored in AuditEntry.action."""
 
+    ANSWER_PERIOD_CREATE = "answer_period.create"
+    ANSWER_PERIOD_DELETE = "answer_period.delete"
+    ANSWER_PERIOD_UPDATE = "answer_period.update"
     PROPOSAL_ACCEPT = "proposal.accept"
     PROPOSAL_ANSWER = "proposal.answer"
     PROPOSAL_ASSIGN = "proposal.assign"
@@ -35,7 +38,6 @@ class ErrorCode(StrEnum):
     ATTACHMENT_TOO_LARGE = "attachment_too_large"
     ATTACHMENT_TYPE = "attachment_type"
     DEADLINE_IN_PAST = "deadline_in_past"
-    DEADLINE_REQUIRED = "deadline_required"
     EMPTY_TITLE = "empty_title"
     EMPTY_TEXT = "empty_text"
     FORWARD_TARGET_REQUIRED = "forward_target_required"

@@ -99,3 +99,13 @@ def test_escalation_lists_overdue_by_unit_for_the_coordinator_only(pw, client, c
     client.force_login(pw.market_staff)
     assert client.get("/kien-nghi/doc-thuc/").status_code == 403
     assert 'data-testid="overdue"' in client.get("/kien-nghi/xu-ly/").content.decode()
+
+
+def test_answer_periods_are_configurable_in_the_admin_and_audited(pw, client):
+    from lienket.core.models import AuditEntry
+    from lienket.proposals.services import answer_days
+
+    client.force_login(pw.admin)
+    r = client.post("/admin/proposals/answerperiod/add/", {"kind": "funding", "days": "20"})
+    assert r.status_code == 302 and answer_days("funding") == 20
+    assert AuditEntry.objects.filter(action="answer_period.create").count() == 1
