@@ -92,7 +92,8 @@ def test_director_submits_coordinator_assigns_unit_answers_province_accepts_publ
     expect(page.locator("ul.messages")).to_contain_text(re.compile("đã đóng", re.I))
     ctx.close()
     p.refresh_from_db()
-    assert p.status == "closed" and p.closed_by == pw.officer
+    assert p.status == "closed"
+    assert p.closed_by == pw.officer
 
     # The public page shows the answer
     ctx, page = _as(browser, live_server, "")

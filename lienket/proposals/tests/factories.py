@@ -9,7 +9,7 @@ from typing import Any
 
 from lienket.proposals import services
 from lienket.proposals.models import Proposal
-from lienket.reporting.tests.factories import user, world
+from lienket.reporting.tests.factories import world
 from lienket.users.models import MinistryUnit, Role, User
 from lienket.users.tests.factories import make_user
 

@@ -29,7 +29,8 @@ def test_overdue_is_computed_in_vietnamese_time_around_midnight(pw, clock):
     assert selectors.deadlines(user=pw.local_staff)["overdue"] == []  # another unit's list
     assert selectors.deadlines(user=pw.director) == {"overdue": [], "due_soon": []}
     row = selectors.escalation()[0]
-    assert row["unit"] == pw.market and row["overdue"][0]["days"] == 1
+    assert row["unit"] == pw.market
+    assert row["overdue"][0]["days"] == 1
 
 
 def test_answered_on_time_uses_the_vietnamese_date(pw, clock):
@@ -37,14 +38,16 @@ def test_answered_on_time_uses_the_vietnamese_date(pw, clock):
     clock.set(dt.datetime(2026, 4, 10, 16, 30, tzinfo=dt.UTC))  # 23:30 in Hà Nội on the deadline day
     p = services.proposal_transition(proposal=p, actor=pw.market_staff, action="answer", answer="Trả lời",
                                      expected_version=p.version)
-    assert p.answered_on() == dt.date(2026, 4, 10) and p.answered_on_time() is True
+    assert p.answered_on() == dt.date(2026, 4, 10)
+    assert p.answered_on_time() is True
     q = advance(pw, draft(pw, title="Khác"), "assigned", deadline=dt.date(2026, 4, 10))
     clock.set(dt.datetime(2026, 4, 10, 17, 30, tzinfo=dt.UTC))  # 00:30 on 11/4 in Hà Nội
     q = services.proposal_transition(proposal=q, actor=pw.market_staff, action="answer", answer="Trả lời",
                                      expected_version=q.version)
     assert q.answered_on_time() is False
     rows = {r.label: r for r in selectors.statistics_by(user=pw.coordinator, by="ministry_unit")}
-    assert rows["Vụ Thị trường trong nước"].answered == 2 and rows["Vụ Thị trường trong nước"].on_time == 1
+    assert rows["Vụ Thị trường trong nước"].answered == 2
+    assert rows["Vụ Thị trường trong nước"].on_time == 1
 
 
 def test_reminders_go_to_the_lead_unit_once(pw, clock):
@@ -52,7 +55,8 @@ def test_reminders_go_to_the_lead_unit_once(pw, clock):
     assert reminders_send(on=dt.date(2026, 4, 10)) == 1
     assert reminders_send(on=dt.date(2026, 4, 10)) == 0  # a second run the same day sends nothing
     assert mail.outbox[0].to == ["market_staff@example.vn".replace("market_staff", "ministry_unit")]
-    assert "13/04/2026" in mail.outbox[0].subject and "/kien-nghi/" in mail.outbox[0].body
+    assert "13/04/2026" in mail.outbox[0].subject
+    assert "/kien-nghi/" in mail.outbox[0].body
     assert reminders_send(on=dt.date(2026, 4, 14)) == 1  # overdue the day after
     assert "Quá hạn" in mail.outbox[-1].subject
     assert set(ReminderLog.objects.values_list("kind", flat=True)) == {"due_3", "overdue"}

@@ -23,8 +23,10 @@ def test_one_answer_serves_every_member_of_a_group(pw):
                                  expected_version=a.version)
     for p in (a, b, c):
         p.refresh_from_db()
-        assert p.status == Status.ANSWERED and p.answer == "Bộ sẽ trình Chính phủ cơ chế.", p.title
-        assert p.group == group and p.deadline is not None
+        assert p.status == Status.ANSWERED, p.title
+        assert p.answer == "Bộ sẽ trình Chính phủ cơ chế.", p.title
+        assert p.group == group
+        assert p.deadline is not None
     assert {m.pk for m in selectors.group_members(b)} == {a.pk, c.pk}
 
 
@@ -46,7 +48,8 @@ def test_raised_again_shows_the_earlier_version_and_its_answer(pw, client):
     assert selectors.history(again) == [earlier]
     client.force_login(pw.other_officer)
     html = client.get(f"/kien-nghi/{again.pk}/").content.decode()
-    assert 'data-testid="history"' in html and "Bộ đã bố trí vốn trong kế hoạch năm sau." in html
+    assert 'data-testid="history"' in html
+    assert "Bộ đã bố trí vốn trong kế hoạch năm sau." in html
     later = draft(pw, title="Lần ba", unit=pw.phutho, actor=pw.other_officer)
     services.previous_link(actor=pw.coordinator, proposal=later, previous=again)
     later.refresh_from_db()

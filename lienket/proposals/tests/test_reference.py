@@ -15,11 +15,13 @@ def test_edition_x_proposals_are_loaded_as_received_records(reference_data):
     assert {p.status for p in ps} == {"received"}
     assert {p.raised_on for p in ps} == {dt.date(2024, 5, 17)}
     assert {p.received_at.astimezone(VN).date() for p in ps} == {dt.date(2024, 5, 17)}
-    assert {p.conference.ordinal for p in ps} == {10} and not any(p.is_sample for p in ps)
+    assert {p.conference.ordinal for p in ps} == {10}
+    assert not any(p.is_sample for p in ps)
     names = {p.submitter_name for p in ps}
     assert names == {"Nghệ An", "Hải Phòng", "Quảng Ninh", "Lào Cai", "Hòa Bình", "Hà Nội", "Tập đoàn Central Retail Việt Nam"}
     circular = ps.get(ref="x2024-haiphong-thong-tu-ccn")
-    assert circular.speaker == "Nguyễn Văn Thành" and "32/2024/NĐ-CP" in circular.legal_references
+    assert circular.speaker == "Nguyễn Văn Thành"
+    assert "32/2024/NĐ-CP" in circular.legal_references
     assert circular.submitting_unit.valid_to == dt.date(2025, 6, 30)  # Hải Phòng before the merger
     assert all(p.source and p.answer == "" and p.lead_unit_id is None for p in ps)
 

@@ -27,7 +27,8 @@ def corpus(pw):
 
 def test_a_reworded_title_without_diacritics_finds_the_proposal(pw, corpus):
     found = selectors.similar_proposals(user=pw.other_officer, text="co che phat trien dien mat troi tren mai nha")
-    assert found and found[0].proposal == corpus[0]
+    assert found
+    assert found[0].proposal == corpus[0]
     assert 0.3 <= found[0].score <= 1
 
 
@@ -66,4 +67,6 @@ def test_the_htmx_fragment_shows_suggestions_with_a_score(pw, corpus, client):
     r = client.get("/kien-nghi/tuong-tu/", {"title": "co che dien mat troi mai nha"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200
     html = r.content.decode()
-    assert CORPUS[0] in html and 'data-testid="score"' in html and "<html" not in html
+    assert CORPUS[0] in html
+    assert 'data-testid="score"' in html
+    assert "<html" not in html

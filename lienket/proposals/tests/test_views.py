@@ -19,7 +19,8 @@ def test_the_lifecycle_through_the_pages(pw, client):
     r = client.post("/kien-nghi/moi/", {"submitter": f"unit:{pw.hanoi.pk}", "title": "Hỗ trợ vốn chợ biên giới",
                                         "body": "Đề nghị hỗ trợ.", "field": "border_trade", "kind": "funding"})
     p = Proposal.objects.get()
-    assert r.status_code == 302 and r["Location"] == f"/kien-nghi/{p.pk}/"
+    assert r.status_code == 302
+    assert r["Location"] == f"/kien-nghi/{p.pk}/"
     steps = [(pw.director, {"action": "submit"}), (pw.coordinator, {"action": "receive"}),
              (pw.coordinator, {"action": "assign", "lead_unit": "vu-thi-truong-trong-nuoc", "deadline": "2026-05-01"}),
              (pw.market_staff, {"action": "answer", "answer": "Bộ đã bố trí vốn."}), (pw.director, {"action": "accept"})]
@@ -41,15 +42,18 @@ def test_a_refused_action_on_the_page_shows_the_reason_and_changes_nothing(pw, c
     client.force_login(pw.local_staff)
     before = db_state()
     r = client.post(f"/kien-nghi/{p.pk}/chuyen/", {"action": "answer", "answer": "x", "version": p.version})
-    assert r.status_code == 403 and "Vụ Thị trường trong nước" in r.content.decode()
+    assert r.status_code == 403
+    assert "Vụ Thị trường trong nước" in r.content.decode()
     client.force_login(pw.coordinator)
     p2 = advance(pw, draft(pw, title="Khác"), "received")
     before = db_state()
     r = client.post(f"/kien-nghi/{p2.pk}/chuyen/", {"action": "assign", "lead_unit": "vu-khong-co", "version": p2.version})
-    assert r.status_code == 422 and "vu-khong-co" in r.content.decode()
+    assert r.status_code == 422
+    assert "vu-khong-co" in r.content.decode()
     r = client.post(f"/kien-nghi/{p2.pk}/chuyen/", {"action": "assign", "lead_unit": "vu-thi-truong-trong-nuoc",
                                                     "deadline": "2026-04-01", "version": p2.version})
-    assert r.status_code == 422 and "01/04/2026" in r.content.decode()
+    assert r.status_code == 422
+    assert "01/04/2026" in r.content.decode()
     assert db_state() == before
 
 
@@ -57,11 +61,14 @@ def test_public_list_filters(pw, client):
     advance(pw, draft(pw, title="Điện mặt trời", field="energy"), "answered")
     advance(pw, draft(pw, title="Chợ biên giới", unit=pw.phutho, actor=pw.other_officer), "answered")
     html = client.get("/kien-nghi/", {"field": "energy"}).content.decode()
-    assert "Điện mặt trời" in html and "Chợ biên giới" not in html
+    assert "Điện mặt trời" in html
+    assert "Chợ biên giới" not in html
     html = client.get("/kien-nghi/", {"q": "cho bien gioi"}).content.decode()
-    assert "Chợ biên giới" in html and "Điện mặt trời" not in html
+    assert "Chợ biên giới" in html
+    assert "Điện mặt trời" not in html
     html = client.get("/kien-nghi/", {"unit": "25", "year": "2026", "ministry_unit": "vu-thi-truong-trong-nuoc"}).content.decode()
-    assert "Chợ biên giới" in html and "Điện mặt trời" not in html
+    assert "Chợ biên giới" in html
+    assert "Điện mặt trời" not in html
 
 
 def test_statistics_page_chart_and_xlsx(pw, client):
@@ -71,7 +78,9 @@ def test_statistics_page_chart_and_xlsx(pw, client):
     for by in ("ministry_unit", "field", "unit", "year"):
         r = client.get("/kien-nghi/thong-ke/", {"by": by})
         html = r.content.decode()
-        assert r.status_code == 200 and 'data-testid="chart"' in html and "<title id=\"chart-title\">" in html
+        assert r.status_code == 200
+        assert 'data-testid="chart"' in html
+        assert "<title id=\"chart-title\">" in html
     r = client.get("/kien-nghi/thong-ke.xlsx")
     wb = load_workbook(io.BytesIO(r.content), read_only=True)
     assert len(wb.worksheets) == 4
@@ -95,7 +104,8 @@ def test_escalation_lists_overdue_by_unit_for_the_coordinator_only(pw, client, c
     clock.advance(dt.timedelta(days=3))
     client.force_login(pw.coordinator)
     html = client.get("/kien-nghi/doc-thuc/").content.decode()
-    assert "Quá hạn" in html and "Vụ Thị trường trong nước" in html
+    assert "Quá hạn" in html
+    assert "Vụ Thị trường trong nước" in html
     client.force_login(pw.market_staff)
     assert client.get("/kien-nghi/doc-thuc/").status_code == 403
     assert 'data-testid="overdue"' in client.get("/kien-nghi/xu-ly/").content.decode()
@@ -107,5 +117,6 @@ def test_answer_periods_are_configurable_in_the_admin_and_audited(pw, client):
 
     client.force_login(pw.admin)
     r = client.post("/admin/proposals/answerperiod/add/", {"kind": "funding", "days": "20"})
-    assert r.status_code == 302 and answer_days("funding") == 20
+    assert r.status_code == 302
+    assert answer_days("funding") == 20
     assert AuditEntry.objects.filter(action="answer_period.create").count() == 1

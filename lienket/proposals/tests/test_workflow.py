@@ -55,7 +55,8 @@ def test_each_transition_is_allowed_for_its_roles_and_audited(pw, action):
         assert done.status == TARGET[action], role
         assert done.version == p.version + 1
         entry = AuditEntry.objects.order_by("-id").first()
-        assert AuditEntry.objects.count() == audits + 1 and entry.action == f"proposal.{action}"
+        assert AuditEntry.objects.count() == audits + 1
+        assert entry.action == f"proposal.{action}"
         assert entry.actor == pw.users[role]
 
 
@@ -94,7 +95,8 @@ def test_a_transition_from_the_wrong_state_is_a_conflict_and_changes_nothing(pw)
     before = db_state()
     with pytest.raises(ApplicationError) as exc:
         services.proposal_transition(proposal=p, actor=pw.coordinator, action="receive", expected_version=p.version)
-    assert exc.value.status == 409 and exc.value.code == "proposal_invalid_transition"
+    assert exc.value.status == 409
+    assert exc.value.code == "proposal_invalid_transition"
     assert db_state() == before
 
 
@@ -120,7 +122,8 @@ def test_a_stale_version_is_a_conflict(pw):
     with pytest.raises(Conflict) as exc:
         services.proposal_transition(proposal=p, actor=pw.coordinator, action="assign", lead_unit=pw.local,
                                      expected_version=p.version)
-    assert exc.value.code == "proposal_version_conflict" and exc.value.details["current_version"] == p.version + 1
+    assert exc.value.code == "proposal_version_conflict"
+    assert exc.value.details["current_version"] == p.version + 1
     assert db_state() == before
 
 
