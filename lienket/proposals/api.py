@@ -17,15 +17,15 @@ from . import permissions, selectors, services
 from .codes import ErrorCode
 from .models import Proposal
 from .schemas import (
-    EndorseIn,
-    GroupIn,
-    GroupOut,
+    ProposalEndorseIn,
+    ProposalGroupIn,
+    ProposalGroupOut,
     ProposalIn,
     ProposalOut,
     ProposalPageOut,
-    SimilarOut,
-    StatisticsOut,
-    TransitionIn,
+    ProposalSimilarOut,
+    ProposalStatisticsOut,
+    ProposalTransitionIn,
 )
 from .workflow import transition_get
 
@@ -95,7 +95,7 @@ def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
     return Status(201, proposal_out(p, request.user))
 
 
-@router.get("/similar", response={200: list[SimilarOut], **ERRORS}, auth=authenticated,
+@router.get("/similar", response={200: list[ProposalSimilarOut], **ERRORS}, auth=authenticated,
             summary="Existing proposals similar to a title (accent-insensitive, with a score)")
 def proposal_similar(request: HttpRequest, q: str = Query(..., max_length=300),
                      exclude: int | None = Query(None, ge=1, le=2**63 - 1)) -> list[dict[str, Any]]:
@@ -104,7 +104,7 @@ def proposal_similar(request: HttpRequest, q: str = Query(..., max_length=300),
             for s in selectors.similar_proposals(user=request.user, text=q, exclude_id=exclude)]
 
 
-@router.get("/statistics", response={200: StatisticsOut, **ERRORS}, auth=authenticated,
+@router.get("/statistics", response={200: ProposalStatisticsOut, **ERRORS}, auth=authenticated,
             summary="Received, answered, on time, median days, overdue now — by ministry_unit, field, unit or year")
 def proposal_statistics(request: HttpRequest, by: str = Query("ministry_unit", max_length=20)) -> dict[str, Any]:
     rows = selectors.statistics_by(user=request.user, by=by)
@@ -113,9 +113,9 @@ def proposal_statistics(request: HttpRequest, by: str = Query("ministry_unit", m
                                 "overdue_now": r.overdue, "endorsements": r.endorsements} for r in rows]}
 
 
-@router.post("/groups", response={201: GroupOut, **ERRORS}, auth=authenticated,
+@router.post("/groups", response={201: ProposalGroupOut, **ERRORS}, auth=authenticated,
              summary="Group proposals so one answer serves them all (coordinator)")
-def proposal_group(request: HttpRequest, body: GroupIn) -> Status:
+def proposal_group(request: HttpRequest, body: ProposalGroupIn) -> Status:
     if not permissions.can_group(request.user):
         from lienket.core.errors import PermissionDenied
 
@@ -132,7 +132,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int = id_path("Proposal i
 
 @router.post("/{proposal_id}/endorsements", response={201: ProposalOut, **ERRORS}, auth=authenticated,
              summary="Your province supports this proposal")
-def proposal_endorse(request: HttpRequest, body: EndorseIn, proposal_id: int = id_path("Proposal id")) -> Status:
+def proposal_endorse(request: HttpRequest, body: ProposalEndorseIn, proposal_id: int = id_path("Proposal id")) -> Status:
     p = permissions.proposal_get_for_user(id=proposal_id, user=request.user)
     services.endorsement_add(proposal=p, actor=request.user, comment=body.comment)
     return Status(201, proposal_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user))
@@ -140,7 +140,7 @@ def proposal_endorse(request: HttpRequest, body: EndorseIn, proposal_id: int = i
 
 @router.post("/{proposal_id}/{action}", response={200: ProposalOut, **ERRORS}, auth=authenticated,
              summary="Fire a lifecycle action: submit, receive, assign, answer, decline, forward, accept, reopen, close")
-def proposal_action(request: HttpRequest, action: str, body: TransitionIn,
+def proposal_action(request: HttpRequest, action: str, body: ProposalTransitionIn,
                     proposal_id: int = id_path("Proposal id")) -> dict[str, Any]:
     """submit (the submitting province's director), receive / assign / close (coordinator), answer (the lead
     Ministry unit), decline / forward (coordinator or lead unit), accept / reopen once (the submitting unit).

@@ -27,7 +27,7 @@ class ProposalIn(Schema):
     previous: int | None = Field(None, ge=1, le=2**63 - 1, description="Id of the earlier proposal it raises again")
 
 
-class TransitionIn(Schema):
+class ProposalTransitionIn(Schema):
     version: int | None = Field(None, ge=0, le=MAX_SMALL_INT, description="The version you saw; stale → 409")
     reason: str = Field("", max_length=MAX_BODY, description="Required to decline or reopen")
     lead_unit: str | None = Field(None, max_length=80, description="assign: the lead Ministry unit (slug or id)")
@@ -37,23 +37,23 @@ class TransitionIn(Schema):
     forwarded_to: str = Field("", max_length=300, description="forward: the body outside the Ministry")
 
 
-class EndorseIn(Schema):
+class ProposalEndorseIn(Schema):
     comment: str = Field("", max_length=MAX_SHORT)
 
 
-class GroupIn(Schema):
+class ProposalGroupIn(Schema):
     proposals: list[int] = Field(..., min_length=2, max_length=100)
     title: str = Field("", max_length=MAX_TITLE)
 
 
-class EndorsementOut(Schema):
+class ProposalEndorsementOut(Schema):
     unit: str
     unit_name: str
     comment: str
     created_at: dt.datetime
 
 
-class EarlierOut(Schema):
+class ProposalEarlierOut(Schema):
     id: int
     title: str
     raised_on: dt.date
@@ -89,8 +89,8 @@ class ProposalOut(Schema):
     reopen_count: int
     group: int | None
     previous: int | None
-    history: list[EarlierOut]
-    endorsements: list[EndorsementOut]
+    history: list[ProposalEarlierOut]
+    endorsements: list[ProposalEndorsementOut]
     endorsement_count: int
     is_sample: bool
     source: str
@@ -104,7 +104,7 @@ class ProposalPageOut(Schema):
     proposals: list[ProposalOut]
 
 
-class SimilarOut(Schema):
+class ProposalSimilarOut(Schema):
     id: int
     title: str
     submitter_name: str
@@ -113,7 +113,7 @@ class SimilarOut(Schema):
     score: float = Field(description="Trigram similarity of the folded titles, 0–1")
 
 
-class StatRowOut(Schema):
+class ProposalStatRowOut(Schema):
     key: str
     label: str
     received: int
@@ -124,12 +124,12 @@ class StatRowOut(Schema):
     endorsements: int
 
 
-class StatisticsOut(Schema):
+class ProposalStatisticsOut(Schema):
     by: str
-    rows: list[StatRowOut]
+    rows: list[ProposalStatRowOut]
 
 
-class GroupOut(Schema):
+class ProposalGroupOut(Schema):
     id: int
     title: str
     members: list[int]
