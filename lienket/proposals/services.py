@@ -66,7 +66,7 @@ def _choice(value: str, choices: Any, field: str, label: str) -> str:
     return value
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_create(
     *, actor: Any, title: str, body: str, field: str, kind: str, unit: Any = None, ministry_unit: Any = None,
     organisation: Any = None, speaker: str = "", speaker_role: str = "", legal_references: str = "",
