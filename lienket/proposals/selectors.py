@@ -20,7 +20,7 @@ from lienket.users.models import MinistryUnit, Organisation
 from . import permissions
 from .codes import ErrorCode
 from .models import ANSWERED_STATES, Field, Proposal, Status
-from .similarity import TrigramScore, ensure_sqlite_function
+from .similarity import PG_TRGM_THRESHOLD, TrigramMatches, TrigramScore, ensure_sqlite_function
 
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default `similarity_threshold`
 DUE_SOON_DAYS = 7
@@ -101,6 +101,8 @@ def similar_proposals(*, user: Any, text: str, exclude_id: int | None = None, li
     qs = permissions.visible_proposals(user, Proposal.objects.select_related(*RELATED))
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
+    if threshold >= PG_TRGM_THRESHOLD:  # the indexed pre-filter keeps exactly the rows with similarity ≥ 0.3
+        qs = qs.filter(TrigramMatches("title_folded", folded))
     qs = qs.annotate(score=TrigramScore("title_folded", folded)).filter(score__gte=threshold).order_by("-score", "-raised_on", "pk")
     return [Similar(p, round(float(p.score), 4)) for p in qs[:limit]]  # type: ignore[attr-defined]
 

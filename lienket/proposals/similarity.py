@@ -10,21 +10,24 @@ for Vietnamese), so both databases give the same scores to the same strings.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import FloatField, Func, Value
+from django.db.models import BooleanField, FloatField, Func, Value
 
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def trigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=100_000)
+def trigrams(text: str) -> frozenset[str]:
+    """pg_trgm's trigram set of `text` (cached: SQLite calls this once per row and query)."""
     grams: set[str] = set()
     for word in _WORD.findall(text.lower()):
         padded = f"  {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
 
 
 def similarity(a: str | None, b: str | None) -> float:
@@ -46,6 +49,25 @@ class TrigramScore(Func):
 
     def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
         return self.as_sql(compiler, conn, function="lk_similarity", **extra)
+
+
+#: pg_trgm's default `pg_trgm.similarity_threshold`, the one its `%` operator (and the GIN index) uses.
+PG_TRGM_THRESHOLD = 0.3
+
+
+class TrigramMatches(Func):
+    """`field % text` on PostgreSQL — the indexable pre-filter (similarity ≥ 0.3) — and the same test on SQLite."""
+
+    arg_joiner = " %% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, text: str, **extra: Any) -> None:
+        super().__init__(expression, Value(text), **extra)
+
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return self.as_sql(compiler, conn, template=f"(lk_similarity(%(expressions)s) >= {PG_TRGM_THRESHOLD})",
+                           arg_joiner=", ", **extra)
 
 
 def ensure_sqlite_function() -> None:
