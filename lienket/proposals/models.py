@@ -83,6 +83,8 @@ class ProposalGroup(models.Model):
 
 
 ANSWERED_STATES = ("answered", "closed")
+#: Published on /kien-nghi/: answers, and the reason of a declined or the body of a forwarded proposal.
+PUBLIC_STATES = ("answered", "closed", "declined", "forwarded")
 ASSIGNED_STATES = ("assigned", "answered", "closed")
 
 
@@ -214,7 +216,7 @@ class Proposal(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in ANSWERED_STATES
+        return self.status in PUBLIC_STATES
 
     def answered_on(self) -> dt.date | None:
         return self.answered_at.astimezone(VN).date() if self.answered_at else None

@@ -12,7 +12,7 @@ from lienket.core.errors import NotFound, PermissionDenied
 from lienket.users.models import Role
 from lienket.users.permissions import has_role, is_coordinator, user_memberships
 
-from .models import ANSWERED_STATES, Proposal, Status
+from .models import PUBLIC_STATES, Proposal, Status
 from .workflow import TRANSITIONS
 
 
@@ -55,8 +55,8 @@ def can_create_for(user: Any, *, unit: Any = None, ministry_unit: Any = None, or
 
 
 def can_view(user: Any, proposal: Proposal) -> bool:
-    if proposal.status in ANSWERED_STATES:
-        return True  # published answers are public
+    if proposal.status in PUBLIC_STATES:
+        return True  # published answers (and reasons for declining, bodies forwarded to) are public
     if not getattr(user, "is_authenticated", False):
         return False
     if proposal.status == Status.DRAFT:
@@ -67,7 +67,7 @@ def can_view(user: Any, proposal: Proposal) -> bool:
 def visible_proposals(user: Any, qs: QuerySet[Proposal] | None = None) -> QuerySet[Proposal]:
     qs = qs if qs is not None else Proposal.objects.all()
     if not getattr(user, "is_authenticated", False):
-        return qs.filter(status__in=ANSWERED_STATES)
+        return qs.filter(status__in=PUBLIC_STATES)
     if is_coordinator(user):
         return qs
     own = Q(submitting_unit_id__in=province_unit_ids(user)) | Q(submitting_ministry_unit_id__in=ministry_unit_ids(user))

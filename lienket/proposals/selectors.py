@@ -19,7 +19,7 @@ from lienket.users.models import MinistryUnit, Organisation
 
 from . import permissions
 from .codes import ErrorCode
-from .models import ANSWERED_STATES, Field, Proposal, Status
+from .models import PUBLIC_STATES, Field, Proposal, Status
 from .similarity import PG_TRGM_THRESHOLD, TrigramMatches, TrigramScore, ensure_sqlite_function
 
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default `similarity_threshold`
@@ -67,7 +67,7 @@ def proposal_search(
 ) -> QuerySet[Proposal]:
     qs = permissions.visible_proposals(user, Proposal.objects.select_related(*RELATED))
     if public_only:
-        qs = qs.filter(status__in=ANSWERED_STATES)
+        qs = qs.filter(status__in=PUBLIC_STATES)
     if q:
         folded = fold(q)
         qs = qs.filter(Q(title_folded__contains=folded) | Q(body__icontains=q))
@@ -250,7 +250,7 @@ def search_documents() -> Iterator[tuple[str, str, str, Any, bool, str]]:
     proposal, its legal references and — once published — its answer; internal notes are never part of it."""
     for p in Proposal.objects.exclude(status=Status.DRAFT).order_by("pk").iterator():
         parts = [p.body, p.legal_references, p.speaker, p.speaker_role]
-        if p.status in ANSWERED_STATES:
-            parts.append(p.answer)
+        if p.status in PUBLIC_STATES:
+            parts += [p.answer, p.decline_reason, p.forwarded_to]
         yield (f"proposal:{p.pk}", p.title, "\n".join(x for x in parts if x), p.submitting_unit_id,
-               p.status in ANSWERED_STATES, reverse("proposals:detail", kwargs={"pk": p.pk}))
+               p.status in PUBLIC_STATES, reverse("proposals:detail", kwargs={"pk": p.pk}))

@@ -92,3 +92,15 @@ def test_search_documents_yields_each_submitted_proposal(pw):
     p = advance(pw, draft(pw, title="Đã nhận"), "received")
     docs = list(search_documents())
     assert docs == [(f"proposal:{p.pk}", "Đã nhận", p.body, pw.hanoi.pk, False, f"/kien-nghi/{p.pk}/")]
+
+
+def test_a_declined_proposal_is_published_with_its_reason(pw, client):
+    from lienket.proposals import services as s
+
+    p = advance(pw, draft(pw, title="Không thuộc thẩm quyền"), "received")
+    s.proposal_transition(proposal=p, actor=pw.coordinator, action="decline", reason="Thuộc thẩm quyền của UBND tỉnh.",
+                          expected_version=p.version)
+    client.logout()
+    html = client.get("/kien-nghi/").content.decode()
+    assert "Thuộc thẩm quyền của UBND tỉnh." in html
+    assert client.get(f"/kien-nghi/{p.pk}/").status_code == 200
