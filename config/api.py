@@ -17,13 +17,14 @@ from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
 from lienket.library.codes import ErrorCode as LibraryErrorCode
 from lienket.products.codes import ErrorCode as ProductsErrorCode
+from lienket.proposals.codes import ErrorCode as ProposalsErrorCode
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
 from lienket.search.codes import ErrorCode as SearchErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
 error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode, LibraryErrorCode,
-                     ProductsErrorCode)
+                     ProductsErrorCode, ProposalsErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -114,6 +115,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from lienket.library.api import router as library_router
     from lienket.products.api import router as products_router
+    from lienket.proposals.api import router as proposals_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
     from lienket.search.api import router as search_router
@@ -126,6 +128,7 @@ def _register_routers() -> None:
     api.add_router("/products", products_router)
     api.add_router("/search", search_router)
     api.add_router("/library", library_router)
+    api.add_router("/proposals", proposals_router)
     api.add_router("/", reporting_router)
 
 

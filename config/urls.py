@@ -24,6 +24,7 @@ urlpatterns = [
     path("san-pham/", include("lienket.products.urls")),
     path("tim-kiem/", include("lienket.search.urls")),
     path("thu-vien/", include("lienket.library.urls")),
+    path("kien-nghi/", include("lienket.proposals.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -101,6 +101,25 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "products:import"): MANAGERS,
     ("POST", "products:import"): OWN_UNIT,
     ("GET", "products:import_template"): MANAGERS,
+    # proposals (kiến nghị): the public page and published answers are open; the rest follows permissions.py
+    ("GET", "proposals:public_list"): EVERYONE,
+    ("GET", "proposals:work_list"): SIGNED_IN,
+    ("GET", "proposals:create"): "D A A A A A D A",  # whoever can write for some unit (not the secretariat)
+    ("POST", "proposals:create"): "D A A A A A D A",  # the body is Hà Nội's: another unit's choice is a 422 form error
+    ("GET", "proposals:similar"): SIGNED_IN,
+    ("POST", "proposals:group"): "D D D D A D D A",
+    ("GET", "proposals:statistics"): SIGNED_IN,
+    ("GET", "proposals:statistics_xlsx"): SIGNED_IN,
+    ("GET", "proposals:list_xlsx"): SIGNED_IN,
+    ("GET", "proposals:escalation"): "D D D D A D D A",
+    ("GET", "proposals:attachment"): OWN_UNIT,  # an attachment of Hà Nội's draft
+    ("GET", "proposals:detail"): OWN_UNIT,  # Hà Nội's draft
+    ("GET", "proposals:answer_file"): EVERYONE,  # the signed file of a published answer
+    ("POST", "proposals:transition"): "D D A D D D D D",  # "submit" on Hà Nội's draft: its director only
+    ("POST", "proposals:endorse"): "D D D A D D D D",  # another province supports Hà Nội's proposal
+    ("POST", "proposals:note"): "D D D D A A D A",  # internal notes: Ministry staff
+    ("POST", "proposals:attach"): OWN_UNIT,
+    ("POST", "proposals:link_previous"): "D D D D A D D A",
     # Django admin: only its index is checked here (the admin's own views share its staff gate)
     ("GET", "admin:index"): STAFF_ONLY,
 }
@@ -138,6 +157,14 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/products/{product_id}"): EVERYONE,
     ("POST", "/api/v1/products"): OWN_UNIT,
     ("PUT", "/api/v1/products/{product_id}"): OWN_UNIT,
+    ("GET", "/api/v1/proposals"): EVERYONE,  # anonymous: published answers only
+    ("POST", "/api/v1/proposals"): OWN_UNIT,
+    ("GET", "/api/v1/proposals/similar"): SIGNED_IN,
+    ("GET", "/api/v1/proposals/statistics"): SIGNED_IN,
+    ("POST", "/api/v1/proposals/groups"): "D D D D A D D A",
+    ("GET", "/api/v1/proposals/{proposal_id}"): OWN_UNIT,  # Hà Nội's draft
+    ("POST", "/api/v1/proposals/{proposal_id}/endorsements"): "D D D A D D D D",
+    ("POST", "/api/v1/proposals/{proposal_id}/{action}"): "D D A D D D D D",  # "submit": the director only
 }
 
 

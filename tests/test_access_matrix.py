@@ -169,7 +169,9 @@ def build_world() -> MatrixWorld:
     other = Submission.objects.get(unit=w.phutho, period__code="202603")
     job = ImportJob.objects.create(created_by=users["officer"], filename="bieu.xlsx", content=b"", sha256="0" * 64,
                                    dry_run=True, status=ImportJob.Status.VALIDATED)
-    extra = _products_world(w.hanoi, users["officer"])
+    from lienket.proposals.tests.matrix import proposals_matrix_world
+
+    extra = {**_products_world(w.hanoi, users["officer"]), **proposals_matrix_world(users, w.hanoi)}
     return MatrixWorld(users, tokens, own, other, own_token, job, extra)
 
 
@@ -234,6 +236,8 @@ _HTML_KWARGS_NEEDED = {
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
     "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
     "library:document_detail", "library:document_edit",
+    "proposals:attachment", "proposals:detail", "proposals:answer_file", "proposals:transition", "proposals:endorse",
+    "proposals:note", "proposals:attach", "proposals:link_previous",
 }
 
 
@@ -298,7 +302,28 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
                                                         .SimpleUploadedFile("b.jpg", _jpeg(), "image/jpeg")}},
     ("POST", "products:photo_delete"): {"kwargs": lambda m: {"pk": m.extra["photo"].pk}},
     ("POST", "products:import"): {"data": lambda m: {"file": _products_xlsx(m)}},
+    ("POST", "proposals:create"): {"data": lambda m: {"submitter": f"unit:{m.own_submission.unit_id}", "title": "Kiến nghị mới",
+                                                      "body": "Nội dung", "field": "energy", "kind": "policy"}},
+    ("GET", "proposals:similar"): {"query": lambda m: {"title": "dien mat troi"}},
+    ("POST", "proposals:group"): {"data": lambda m: {"proposals": [m.extra["p_received"].pk, m.extra["p_assigned"].pk]}},
+    ("GET", "proposals:attachment"): {"kwargs": lambda m: {"pk": m.extra["p_attachment"].pk}},
+    ("GET", "proposals:detail"): {"kwargs": lambda m: {"pk": m.extra["p_draft"].pk}},
+    ("GET", "proposals:answer_file"): {"kwargs": lambda m: {"pk": m.extra["p_answered"].pk}},
+    ("POST", "proposals:transition"): {"kwargs": lambda m: {"pk": m.extra["p_draft"].pk},
+                                       "data": lambda m: {"action": "submit", "version": m.extra["p_draft"].version}},
+    ("POST", "proposals:endorse"): {"kwargs": lambda m: {"pk": m.extra["p_received"].pk}, "data": lambda m: {"comment": "x"}},
+    ("POST", "proposals:note"): {"kwargs": lambda m: {"pk": m.extra["p_received"].pk}, "data": lambda m: {"text": "Ghi chú"}},
+    ("POST", "proposals:attach"): {"kwargs": lambda m: {"pk": m.extra["p_draft"].pk},
+                                   "data": lambda m: {"file": _pdf_upload()}},
+    ("POST", "proposals:link_previous"): {"kwargs": lambda m: {"pk": m.extra["p_received"].pk},
+                                          "data": lambda m: {"previous": m.extra["p_answered"].pk}},
 }
+
+
+def _pdf_upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n% matrix upload\n", content_type="application/pdf")
 
 API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "/api/v1/regions/units/{code}"): {"kwargs": lambda m: {"code": "01"}},
@@ -325,6 +350,17 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
         "json": lambda m: {"unit": "01", "name": "Gốm Bát Tràng", "producer_name": "HTX gốm", "version": 1,
                            "ocop_group": "luu_niem_trang_tri", "stars": 4, "score": 81, "decision_number": "1/QĐ-UBND",
                            "decision_date": "2025-01-06", "decision_issuer": "UBND TP Hà Nội"},
+    },
+    ("POST", "/api/v1/proposals"): {"json": lambda m: {"title": "Kiến nghị mới", "body": "Nội dung", "field": "energy",
+                                                       "kind": "policy", "unit": "01"}},
+    ("GET", "/api/v1/proposals/similar"): {"query": lambda m: {"q": "dien mat troi"}},
+    ("POST", "/api/v1/proposals/groups"): {"json": lambda m: {"proposals": [m.extra["p_received"].pk, m.extra["p_assigned"].pk]}},
+    ("GET", "/api/v1/proposals/{proposal_id}"): {"kwargs": lambda m: {"proposal_id": m.extra["p_draft"].pk}},
+    ("POST", "/api/v1/proposals/{proposal_id}/endorsements"): {"kwargs": lambda m: {"proposal_id": m.extra["p_received"].pk},
+                                                               "json": lambda m: {"comment": "x"}},
+    ("POST", "/api/v1/proposals/{proposal_id}/{action}"): {
+        "kwargs": lambda m: {"proposal_id": m.extra["p_draft"].pk, "action": "submit"},
+        "json": lambda m: {"version": m.extra["p_draft"].version},
     },
 }
 

@@ -18,6 +18,9 @@ from lienket.library.codes import AuditAction as LibraryAction
 from lienket.library.codes import ErrorCode as LibraryErrorCode
 from lienket.products.codes import AuditAction as ProductsAction
 from lienket.products.codes import ErrorCode as ProductsErrorCode
+from lienket.proposals.codes import AuditAction as ProposalsAction
+from lienket.proposals.codes import ErrorCode as ProposalsErrorCode
+from lienket.proposals.workflow import TRANSITIONS as PROPOSAL_TRANSITIONS
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import AuditAction as ReportingAction
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
@@ -29,9 +32,10 @@ from lienket.users.codes import ErrorCode as UsersErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
-ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, SearchAction, LibraryAction, ProductsAction]
+ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, SearchAction, LibraryAction, ProductsAction,
+                                     ProposalsAction]
 ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode,
-                                     LibraryErrorCode, ProductsErrorCode]
+                                     LibraryErrorCode, ProductsErrorCode, ProposalsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.
@@ -111,6 +115,7 @@ def test_tests_record_only_actions_the_code_writes():
 
 def test_every_workflow_transition_has_its_audit_action():
     assert {f"submission.{action}" for action in TRANSITIONS} <= {str(m) for m in ReportingAction}
+    assert {f"proposal.{action}" for action in PROPOSAL_TRANSITIONS} <= {str(m) for m in ProposalsAction}
 
 
 @pytest.mark.parametrize("action", sorted(ALL_ACTIONS - LEGACY_ACTIONS))

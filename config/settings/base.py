@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lienket.library",
     "lienket.reporting",
     "lienket.products",
+    "lienket.proposals",
     "lienket.demo",
 ]
 

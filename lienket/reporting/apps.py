@@ -6,3 +6,10 @@ class ReportingConfig(AppConfig):
     name = "lienket.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from lienket.core.reminders import reminder_register
+
+        from .reminders import reminders_send
+
+        reminder_register("reporting", reminders_send)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_tasks import task
 
 from lienket.core import clock
 from lienket.core.formats import format_date
+from lienket.core.reminders import send_once, site_url
 from lienket.regions.models import AdminUnit
 from lienket.users.models import Membership, Role
 
@@ -51,12 +51,6 @@ class Due:
     due: dt.date
     kind: str  # "due_3", "due_1", "overdue"
     days_left: int
-
-
-def site_url() -> str:
-    """Base URL for links in e-mails (settings.LIENKET_SITE_URL or SITE_URL; localhost for development)."""
-    base = getattr(settings, "LIENKET_SITE_URL", "") or getattr(settings, "SITE_URL", "") or "http://localhost:8000"
-    return str(base).rstrip("/")
 
 
 def form_url(*, dataset: DataSet, unit: AdminUnit, period: PeriodSpec) -> str:
@@ -147,19 +141,11 @@ def reminders_send(*, on: dt.date | None = None, days_before: Iterable[int] = DA
             if not to:
                 unreachable.add(unit.key)
                 continue
-            try:
-                with transaction.atomic():
-                    period_obj = Period.for_code(item.period.code)
-                    key = {"dataset": item.dataset, "unit": unit, "period": period_obj, "kind": item.kind}
-                    if ReminderLog.objects.filter(**key).exists():
-                        continue
-                    ReminderLog.objects.create(**key, recipients=to)
-                    link = form_url(dataset=item.dataset, unit=unit, period=item.period)
-                    _message(item, unit, status, link, to).send(fail_silently=False)
-            except IntegrityError:  # another run logged it first
-                continue
-            except Exception:  # a mail server error: no log row, so the next run retries
-                logger.exception("reminder %s for %s %s to %s failed", item.kind, item.dataset.code, item.period.code, unit.key)
+            period_obj = Period.for_code(item.period.code)
+            key = {"dataset": item.dataset, "unit": unit, "period": period_obj, "kind": item.kind}
+            link = form_url(dataset=item.dataset, unit=unit, period=item.period)
+            if not send_once(log=ReminderLog, key=key, recipients=to, message=_message(item, unit, status, link, to),
+                             what=f"{item.kind} for {item.dataset.code} {item.period.code} to {unit.key}"):
                 continue
             sent += 1
     if unreachable:

@@ -20,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from lienket.demo.reference import load_reference
         from lienket.demo.sample import load_sample_products, load_sample_reporting
+        from lienket.demo.sample_proposals import load_sample_proposals
         from lienket.reporting.catalogue import load_catalogue
         from lienket.users.demo import create_demo_users
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         catalogue = load_catalogue()
         self.stdout.write(f"Catalogue: {catalogue}")
         accounts = create_demo_users()
+        self.stdout.write(f"Sample proposals ({SAMPLE_LABEL}): {load_sample_proposals()}")
         if not options["no_reports"]:
             summary = load_sample_reporting()
             self.stdout.write(f"Sample reports ({SAMPLE_LABEL}): {summary}")
