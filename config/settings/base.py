@@ -231,6 +231,7 @@ SEARCH_DOCUMENT_SOURCES = [
     "lienket.library.selectors.search_documents",
     "lienket.reporting.selectors.search_documents",
     "lienket.products.selectors.search_documents",
+    "lienket.proposals.selectors.search_documents",
 ]
 SEARCH_SCOPE_FUNCTION = "lienket.users.search.search_scope"
 # Library files: what a document's file may be, and how large.

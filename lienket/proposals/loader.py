@@ -15,9 +15,11 @@ from lienket.core.clock import VN
 from lienket.core.text import fold, nfc
 from lienket.regions.loader import ReferenceDataError, Upserter, read_csv
 from lienket.regions.models import AdminUnit
+from lienket.search.services import search_index_upsert
 from lienket.users.models import Organisation
 
 from .models import Field, Kind, Proposal, Status
+from .selectors import search_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EDITION_X_DATE = dt.date(2024, 5, 17)
@@ -44,11 +46,12 @@ def load_proposals() -> dict[str, dict[str, int]]:
         if row["field"] not in Field.values or row["kind"] not in Kind.values:
             raise ReferenceDataError(f"proposal {row['ref']}: unknown field or type")
         title = nfc(row["title"])
-        upsert("proposals", Proposal, {"ref": row["ref"]}, {
+        proposal = upsert("proposals", Proposal, {"ref": row["ref"]}, {
             "submitting_unit": unit, "submitting_organisation": organisation, "speaker": nfc(row["speaker"]),
             "speaker_role": nfc(row["speaker_role"]), "title": title, "title_folded": fold(title), "body": nfc(row["body"]),
             "field": row["field"], "kind": row["kind"], "legal_references": nfc(row["legal_references"]),
             "conference": conference, "raised_on": EDITION_X_DATE, "status": Status.RECEIVED, "received_at": RECEIVED_AT,
             "source": nfc(row["source"]),
         })
+        search_index_upsert(document=search_document(proposal))
     return upsert.result()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lienket.core import clock
 from lienket.core.errors import ValidationFailed
 from lienket.core.text import fold
+from lienket.search.values import SearchDocument
 from lienket.users.models import MinistryUnit, Organisation
 
 from . import permissions
@@ -245,12 +246,25 @@ def chart_bars(rows: list[StatRow], *, width: int = 600, bar: int = 22, gap: int
 # --- the global search's view of proposals ---------------------------------------------------------------------------
 
 
-def search_documents() -> Iterator[tuple[str, str, str, Any, bool, str]]:
-    """(key, title, text, unit_id, is_public, url) per proposal, for the global search index. The text is the
-    proposal, its legal references and — once published — its answer; internal notes are never part of it."""
-    for p in Proposal.objects.exclude(status=Status.DRAFT).order_by("pk").iterator():
-        parts = [p.body, p.legal_references, p.speaker, p.speaker_role]
-        if p.status in PUBLIC_STATES:
-            parts += [p.answer, p.decline_reason, p.forwarded_to]
-        yield (f"proposal:{p.pk}", p.title, "\n".join(x for x in parts if x), p.submitting_unit_id,
-               p.status in PUBLIC_STATES, reverse("proposals:detail", kwargs={"pk": p.pk}))
+def search_document(p: Proposal) -> SearchDocument:
+    """A proposal as the global search indexes it: the proposal, its legal references and — once published — its
+    answer; internal notes are never part of it. Public once answered/declined/forwarded and published; before that
+    the submitting province's people and the Ministry (a Ministry unit's or an organisation's: the Ministry)."""
+    parts = [p.body, p.legal_references, p.speaker, p.speaker_role]
+    public = p.status in PUBLIC_STATES
+    if public:
+        parts += [p.answer, p.decline_reason, p.forwarded_to]
+    unit = p.submitting_unit
+    return SearchDocument(
+        kind="proposal", key=str(p.pk), title=p.title, body="\n".join(x for x in parts if x),
+        url=reverse("proposals:detail", kwargs={"pk": p.pk}),
+        visibility="public" if public else ("unit" if unit is not None else "ministry"),
+        unit_id=unit.pk if unit is not None else None, unit_key=unit.key if unit is not None else "",
+        unit_name=unit.name if unit is not None else "",
+    )
+
+
+def search_documents() -> Iterator[SearchDocument]:
+    """Every proposal past its draft, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
+    for p in Proposal.objects.exclude(status=Status.DRAFT).select_related("submitting_unit").order_by("pk").iterator():
+        yield search_document(p)

@@ -20,8 +20,9 @@ from lienket.core.audit import audit_log
 from lienket.core.audit import snapshot as _snapshot
 from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lienket.core.text import fold, nfc
+from lienket.search.services import search_index_upsert
 
-from . import permissions
+from . import permissions, selectors
 from .codes import AuditAction, ErrorCode
 from .models import (
     DEFAULT_ANSWER_DAYS,
@@ -177,6 +178,7 @@ def proposal_transition(
         current.answer_file.save(name, ContentFile(content), save=True)
     audit_log(actor=actor, action=AuditAction(f"proposal.{action}"), obj=current, before=before, after=snapshot(current),
               reason=reason)
+    search_index_upsert(document=selectors.search_document(current))
     if action == "answer" and current.group_id is not None:
         _answer_group_members(current, actor)
     return current
@@ -196,6 +198,7 @@ def _answer_group_members(answered: Proposal, actor: Any) -> None:
         member.refresh_from_db()
         audit_log(actor=actor, action=AuditAction.PROPOSAL_ANSWER, obj=member, before=before, after=snapshot(member),
                   reason=_("Answered with proposal %(id)s of the same group.") % {"id": answered.pk})
+        search_index_upsert(document=selectors.search_document(member))
 
 
 @transaction.atomic(durable=True)

@@ -59,7 +59,10 @@ def test_nobody_outside_the_ministry_sees_internal_notes_via_page_api_or_export(
         assert SECRET not in client.get(f"/api/v1/proposals/{noted.pk}").content.decode()
     from lienket.proposals.selectors import search_documents
 
-    assert all(SECRET not in doc[2] for doc in search_documents())
+    assert all(SECRET not in doc.body for doc in search_documents())
+    from lienket.search.models import SearchEntry
+
+    assert not any(SECRET in e.body for e in SearchEntry.objects.filter(kind="proposal"))
 
 
 def test_a_province_cannot_write_an_internal_note(pw, noted):
@@ -91,7 +94,19 @@ def test_search_documents_yields_each_submitted_proposal(pw):
     draft(pw, title="Nháp")
     p = advance(pw, draft(pw, title="Đã nhận"), "received")
     docs = list(search_documents())
-    assert docs == [(f"proposal:{p.pk}", "Đã nhận", p.body, pw.hanoi.pk, False, f"/kien-nghi/{p.pk}/")]
+    assert [(d.key, d.title, d.body, d.unit_id, d.visibility, d.url) for d in docs] == [
+        (str(p.pk), "Đã nhận", p.body, pw.hanoi.pk, "unit", f"/kien-nghi/{p.pk}/")]
+
+
+def test_the_search_index_follows_the_proposal_from_received_to_published(pw):
+    from lienket.search.models import SearchEntry
+
+    p = advance(pw, draft(pw, title="Cơ chế liên kết vùng"), "received")
+    assert SearchEntry.objects.get(kind="proposal", key=str(p.pk)).visibility == "unit"
+    answered = advance(pw, draft(pw, title="Điện mặt trời mái nhà"), "answered")
+    entry = SearchEntry.objects.get(kind="proposal", key=str(answered.pk))
+    assert entry.visibility == "public"
+    assert answered.answer in entry.body
 
 
 def test_a_declined_proposal_is_published_with_its_reason(pw, client):
