@@ -21,6 +21,7 @@ urlpatterns = [
     path("regions/", include("lienket.regions.urls")),
     path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
+    path("hop-tac/", include("lienket.cooperation.urls")),
     path("admin/", admin.site.urls),
 ]
 
