@@ -109,7 +109,7 @@ def build_graph(
         members = []
     for u in members:
         graph.add_node(_node_key("unit", u.pk))
-        attrs[_node_key("unit", u.pk)] = {"kind": "unit", "id": u.pk, "code": u.code, "key": u.key, "name": u.name,
+        attrs[_node_key("unit", u.pk)] = {"kind": "unit", "id": u.pk, "code": u.code, "unit_key": u.key, "name": u.name,
                                          "member": True}
     mapped = {s.unit.pk: s.unit for shares in mapping.values() for s in shares}
     for u in mapped.values():
@@ -118,7 +118,7 @@ def build_graph(
         graph.add_node(_node_key("unit", u.pk))
     if organisations:
         for o in Organisation.objects.filter(pk__in={x for *_r, x in party_rows if x}):
-            attrs[_node_key("org", o.pk)] = {"kind": "organisation", "id": o.pk, "code": o.slug, "key": o.slug,
+            attrs[_node_key("org", o.pk)] = {"kind": "organisation", "id": o.pk, "code": o.slug, "unit_key": None,
                                             "name": str(o), "member": False}
             graph.add_node(_node_key("org", o.pk))
 
@@ -255,9 +255,10 @@ def svg(data: dict[str, Any], *, title: str, size: int = 640) -> str:
     max_w = max((e["weight"] for e in data["edges"]), default=1.0) or 1.0
     max_s = max((n["weighted_degree"] for n in nodes), default=1.0) or 1.0
     proposed, revealed = set(data["hubs"]["proposed"]), set(data["hubs"]["revealed"])
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
-           f'aria-labelledby="network-svg-title" class="network-svg"><title id="network-svg-title">{escape(title)}'
-           f'</title>']
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+            f'aria-labelledby="network-svg-title" class="network-svg"><title id="network-svg-title">{escape(title)}'
+            f'</title>')
+    out = [head]
     for e in data["edges"]:
         x1, y1, _a = pos[e["source"]]
         x2, y2, _b = pos[e["target"]]

@@ -95,7 +95,7 @@ def programme_search(
     ).order_by("-start_on", "pk")
 
 
-def _party_programmes(ref: str) -> QuerySet[Party] | list[int]:
+def _party_programmes(ref: str) -> Any:
     """Programme ids with the party `ref` (`unit:<key>`, `ministry:<slug>`, `org:<slug>`, as PartyIn)."""
     kind, _sep, raw = ref.partition(":")
     if kind == "ministry":

@@ -342,7 +342,7 @@ def activity_create(
                                    code=ErrorCode.INVALID_PARTY)
         chosen.append(parties[key])
     objectives = {o.pk: o for o in programme.objectives.all()}
-    result_rows = []
+    result_rows: list[Result] = []
     for r in results or []:
         if r.objective_id not in objectives:
             raise ValidationFailed(_("Objective %(id)s is not one of this programme's.") % {"id": r.objective_id},
@@ -363,8 +363,8 @@ def activity_create(
         description=nfc(description), is_sample=is_sample, created_by=actor if getattr(actor, "pk", None) else None,
     )
     activity.participants.set(chosen)
-    for r in result_rows:
-        r.activity = activity
+    for row in result_rows:
+        row.activity = activity
     try:
         with transaction.atomic():
             Result.objects.bulk_create(result_rows)
@@ -373,6 +373,6 @@ def activity_create(
     Programme.objects.filter(pk=programme.pk).update(updated_at=timezone.now())
     audit_log(actor=actor, action=AuditAction.ACTIVITY_CREATE, obj=activity,
               after={**snapshot(activity), "participants": [p.key for p in chosen],
-                     "results": {r.objective_id: r.actual for r in result_rows}})
+                     "results": {x.objective_id: x.actual for x in result_rows}})
     _bump()
     return activity

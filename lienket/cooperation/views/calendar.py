@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from lienket.core import clock
 from lienket.core.errors import ValidationFailed
 from lienket.regions.keys import unit_key_resolve
+from lienket.regions.models import AdminUnit
 
 from .. import calendar, selectors
 from ..codes import ErrorCode
@@ -34,7 +35,7 @@ def _month(value: str) -> dt.date:
                                code=ErrorCode.INVALID_PROGRAMME) from None
 
 
-def _filters(request: HttpRequest) -> tuple[object, str | None]:
+def _filters(request: HttpRequest) -> tuple[AdminUnit | None, str | None]:
     g = request.GET
     unit = unit_key_resolve(g["unit"][:40], on=clock.today()) if g.get("unit") else None
     field = g.get("field") if g.get("field") in Field.values else None

@@ -60,6 +60,13 @@ def _date(value: str, label: str, *, required: bool = True) -> dt.date | None:
                                code=ErrorCode.INVALID_PROGRAMME) from None
 
 
+def _day(value: str, label: str) -> dt.date:
+    day = _date(value, label)
+    if day is None:  # pragma: no cover - required=True raised already
+        raise ValidationFailed(_("%(f)s is required.") % {"f": label}, code=ErrorCode.INVALID_PROGRAMME)
+    return day
+
+
 def _number(value: str, label: str) -> Decimal:
     try:
         return parse_number(value)
@@ -90,11 +97,18 @@ def _objectives(post: Any) -> list[ObjectiveIn]:
     return out
 
 
+def _ref(p: Any) -> str:
+    if p.unit:
+        return f"unit:{p.unit.key}"
+    if p.ministry_unit:
+        return f"ministry:{p.ministry_unit.slug}"
+    return f"org:{p.organisation.slug}"
+
+
 def _form_context(request: HttpRequest, programme: Programme | None, values: dict[str, Any]) -> dict[str, Any]:
     parties = values.get("parties")
     if parties is None:
-        parties = [{"ref": (f"unit:{p.unit.key}" if p.unit else f"ministry:{p.ministry_unit.slug}"
-                            if p.ministry_unit else f"org:{p.organisation.slug}"), "role": p.role}
+        parties = [{"ref": _ref(p), "role": p.role}
                    for p in programme.parties.select_related("unit", "ministry_unit", "organisation")] \
             if programme else []
     objectives = values.get("objectives")
@@ -153,7 +167,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
             p = services.programme_create(
                 actor=request.user, title=values["title"], kind=values["kind"], field=values["field"],
                 description=values["description"], signed_on=_date(values["signed_on"], _("Signed on"), required=False),
-                start_on=_date(values["start_on"], _("Start")), end_on=_date(values["end_on"], _("End"), required=False),
+                start_on=_day(values["start_on"], _("Start")), end_on=_date(values["end_on"], _("End"), required=False),
                 status=values["status"] or "planned", is_published=values["is_published"],
                 parties=_parties(request.POST), objectives=_objectives(request.POST))
             return redirect("cooperation:programme_detail", pk=p.pk)
@@ -187,7 +201,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, programme_id=programme.pk, version=int(values["version"] or 0),
                 title=values["title"], kind=values["kind"], field=values["field"], description=values["description"],
                 signed_on=_date(values["signed_on"], _("Signed on"), required=False),
-                start_on=_date(values["start_on"], _("Start")), end_on=end, clear_end=end is None,
+                start_on=_day(values["start_on"], _("Start")), end_on=end, clear_end=end is None,
                 is_published=values["is_published"], parties=_parties(request.POST),
                 objectives=_objectives(request.POST))
             return redirect("cooperation:programme_detail", pk=programme.pk)
@@ -244,7 +258,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                        if values["results"][o.pk].strip()]
             services.activity_create(
                 actor=request.user, programme_id=programme.pk, kind=values["kind"], title=values["title"],
-                start_on=_date(values["start_on"], _("Start")), end_on=_date(values["end_on"], _("End")),
+                start_on=_day(values["start_on"], _("Start")), end_on=_day(values["end_on"], _("End")),
                 place=values["place"], participants=values["participants"], results=results,
                 description=values["description"])
             return redirect("cooperation:programme_detail", pk=programme.pk)
