@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja import Status as Created
 
 from lienket.core import clock
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
@@ -110,7 +111,7 @@ def programme_create(request: HttpRequest, body: ProgrammeIn) -> Any:
         objectives=[ObjectiveIn(o.title, o.unit_of_measure, o.target_value, o.weight) for o in body.objectives],
         documents=[DocumentIn(d.title, d.url, d.issued_on.isoformat() if d.issued_on else "") for d in body.documents],
     )
-    return 201, programme_out(p, request.user, detail=True)
+    return Created(201, programme_out(p, request.user, detail=True))
 
 
 @router.get("/programmes/{programme_id}", response={200: ProgrammeDetailOut, **ERRORS}, summary="One programme")
@@ -163,7 +164,7 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> Any:
         start_on=body.start_on, end_on=body.end_on, place=body.place, participants=body.participants,
         results=[ResultIn(r.objective_id, r.actual, r.note) for r in body.results], description=body.description,
     )
-    return 201, activity_out(a)
+    return Created(201, activity_out(a))
 
 
 @router.get("/network", response={200: NetworkOut, **ERRORS}, by_alias=True, summary="The linkage network")

@@ -178,7 +178,7 @@ def progress_many(programme_ids: Iterable[int]) -> dict[int, Decimal | None]:
 
 
 def timeline(programme: Programme) -> QuerySet[StatusChange]:
-    return programme.status_changes.select_related("actor").order_by("on", "pk")
+    return programme.status_changes.select_related("actor").order_by("pk")  # in the order they were made
 
 
 # --- activities ----------------------------------------------------------------------------------------------------
