@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lienket.conferences.models import Conference, ConferenceSeries
+from lienket.cooperation.tests.factories import programme as coop_programme
 from lienket.reporting.models import ImportJob, Submission
 from lienket.reporting.services import datavalues_apply
 from lienket.reporting.tests.factories import PASSWORD, user, world
@@ -169,7 +170,9 @@ def build_world() -> MatrixWorld:
     other = Submission.objects.get(unit=w.phutho, period__code="202603")
     job = ImportJob.objects.create(created_by=users["officer"], filename="bieu.xlsx", content=b"", sha256="0" * 64,
                                    dry_run=True, status=ImportJob.Status.VALIDATED)
-    return MatrixWorld(users, tokens, own, other, own_token, job)
+    coop = coop_programme(users["coordinator"], parties=[("unit:01", "lead"), ("unit:40", "member")], published=False,
+                          objectives=[("Doanh số", "tỷ đồng", "10", "1")])
+    return MatrixWorld(users, tokens, own, other, own_token, job, extra={"programme": coop})
 
 
 # --- the requests ---------------------------------------------------------------------------------------------------
@@ -180,8 +183,20 @@ Build = Callable[[MatrixWorld], dict[str, Any]]
 _HTML_KWARGS_NEEDED = {
     "regions:unit_detail", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
-    "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
+    "reporting:import_detail", "reporting:import_apply", "users:token_revoke", "cooperation:programme_detail",
+    "cooperation:programme_edit", "cooperation:programme_status", "cooperation:activity_create",
 }
+
+
+def _coop(m: MatrixWorld) -> dict[str, Any]:
+    return {"pk": m.extra["programme"].pk}
+
+
+COOP_FORM = {"title": "Liên kết Hà Nội – Nghệ An", "kind": "bilateral", "field": "trade_promotion",
+             "start_on": "2026-01-01", "end_on": "2026-12-31", "party-0-ref": "unit:01", "party-0-role": "lead",
+             "party-1-ref": "unit:40", "party-1-role": "member"}
+COOP_API = {"title": "Liên kết Hà Nội – Nghệ An", "kind": "bilateral", "field": "trade_promotion",
+            "start_on": "2026-01-01", "parties": [{"ref": "unit:01", "role": "lead"}, {"ref": "unit:40"}]}
 
 
 def _sub(m: MatrixWorld) -> dict[str, Any]:
@@ -217,6 +232,14 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "reporting:workbook_download"): {"query": lambda m: {"dataset": "BC-THANG", "period": "202603"}},
     ("GET", "reporting:import_detail"): {"kwargs": lambda m: {"pk": m.own_job.pk}},
     ("POST", "reporting:import_apply"): {"kwargs": lambda m: {"pk": m.own_job.pk}},
+    ("POST", "cooperation:programme_create"): {"data": lambda m: COOP_FORM},
+    ("GET", "cooperation:programme_detail"): {"kwargs": _coop},
+    ("GET", "cooperation:programme_edit"): {"kwargs": _coop},
+    ("POST", "cooperation:programme_edit"): {"kwargs": _coop, "data": lambda m: {**COOP_FORM, "version": "1"}},
+    ("POST", "cooperation:programme_status"): {"kwargs": _coop, "data": lambda m: {"status": "active", "version": "1"}},
+    ("GET", "cooperation:activity_create"): {"kwargs": _coop},
+    ("POST", "cooperation:activity_create"): {"kwargs": _coop, "data": lambda m: {
+        "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01", "end_on": "2026-05-02", "place": "01"}},
 }
 
 API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
@@ -235,6 +258,15 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
         "json": lambda m: {"version": m.own_submission.version},
     },
     ("GET", "/api/v1/completeness"): {"query": lambda m: {"dataset": "BC-THANG", "period": "202603"}},
+    ("POST", "/api/v1/cooperation/programmes"): {"json": lambda m: COOP_API},
+    ("GET", "/api/v1/cooperation/programmes/{programme_id}"): {"kwargs": lambda m: {"programme_id": _coop(m)["pk"]}},
+    ("PATCH", "/api/v1/cooperation/programmes/{programme_id}"): {
+        "kwargs": lambda m: {"programme_id": _coop(m)["pk"]}, "json": lambda m: {"version": 1, "title": "Đổi tên"}},
+    ("POST", "/api/v1/cooperation/programmes/{programme_id}/status"): {
+        "kwargs": lambda m: {"programme_id": _coop(m)["pk"]}, "json": lambda m: {"version": 1, "status": "active"}},
+    ("POST", "/api/v1/cooperation/activities"): {"json": lambda m: {
+        "programme_id": _coop(m)["pk"], "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01",
+        "end_on": "2026-05-02", "place": "01"}},
 }
 
 

@@ -25,17 +25,20 @@ def test_create_then_add_an_activity_then_read(cw, client):
     r = post(client, "/api/v1/cooperation/programmes", BODY)
     assert r.status_code == 201, r.content
     p = r.json()
-    assert [x["name"] for x in p["parties"]] == ["Hà Nội", "Nghệ An"] and p["version"] == 1
+    assert [x["name"] for x in p["parties"]] == ["Hà Nội", "Nghệ An"]
+    assert p["version"] == 1
     r = post(client, "/api/v1/cooperation/activities", {
         "programme_id": p["id"], "kind": "trade_week", "title": "Tuần hàng", "start_on": "2026-05-04",
         "end_on": "2026-05-10", "place": "01", "participants": [x["key"] for x in p["parties"]],
         "results": [{"objective_id": p["objectives"][0]["id"], "actual": "50"}]})
     assert r.status_code == 201, r.content
     detail = client.get(f"/api/v1/cooperation/programmes/{p['id']}").json()
-    assert Decimal(detail["progress"]) == Decimal("0.25") and Decimal(detail["objectives"][0]["actual"]) == 50
+    assert Decimal(detail["progress"]) == Decimal("0.25")
+    assert Decimal(detail["objectives"][0]["actual"]) == 50
     assert client.get("/api/v1/cooperation/activities", {"from": "2026-05-01", "to": "2026-05-31"}).json()["count"] == 1
     listing = client.get("/api/v1/cooperation/programmes", {"unit": "40"}).json()
-    assert listing["count"] == 1 and Decimal(listing["programmes"][0]["progress"]) == Decimal("0.25")
+    assert listing["count"] == 1
+    assert Decimal(listing["programmes"][0]["progress"]) == Decimal("0.25")
 
 
 def test_patch_with_a_stale_version_is_409(cw, client):
@@ -43,9 +46,11 @@ def test_patch_with_a_stale_version_is_409(cw, client):
     client.force_login(cw.users["hanoi"])
     url = f"/api/v1/cooperation/programmes/{p.pk}"
     ok = client.patch(url, json.dumps({"version": 1, "title": "Mới"}), content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["version"] == 2
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
     stale = client.patch(url, json.dumps({"version": 1, "title": "Cũ"}), content_type="application/json")
-    assert stale.status_code == 409 and stale.json()["code"] == "programme_changed"
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "programme_changed"
     assert Programme.objects.get(pk=p.pk).title == "Mới"
 
 
@@ -54,16 +59,21 @@ def test_refusals_and_bad_input(cw, client):
     client.force_login(cw.users["phutho"])
     assert client.get(f"/api/v1/cooperation/programmes/{p.pk}").status_code == 404
     r = post(client, "/api/v1/cooperation/programmes", BODY)
-    assert r.status_code == 403 and Programme.objects.count() == 1
+    assert r.status_code == 403
+    assert Programme.objects.count() == 1
     client.force_login(cw.users["hanoi"])
     r = post(client, "/api/v1/cooperation/programmes", {**BODY, "end_on": "2025-01-01"})
-    assert r.status_code == 422 and r.json()["code"] == "end_before_start"
+    assert r.status_code == 422
+    assert r.json()["code"] == "end_before_start"
     r = post(client, "/api/v1/cooperation/programmes", {**BODY, "parties": [{"ref": "unit:01"}, {"ref": "unit:01"}]})
-    assert r.status_code == 422 and r.json()["code"] == "duplicate_party"
+    assert r.status_code == 422
+    assert r.json()["code"] == "duplicate_party"
     r = post(client, "/api/v1/cooperation/activities", {"programme_id": p.pk, "kind": "fair", "title": "x",
                                                         "start_on": "2026-05-01", "end_on": "2026-05-01",
                                                         "place": "99"})
-    assert r.status_code == 422 and r.json()["code"] == "unknown_unit" and Activity.objects.count() == 0
+    assert r.status_code == 422
+    assert r.json()["code"] == "unknown_unit"
+    assert Activity.objects.count() == 0
     assert client.get("/api/v1/cooperation/programmes", {"unit": "99"}).status_code == 404
 
 
@@ -80,9 +90,12 @@ def test_the_network_endpoint(cw, client):
     r = client.get("/api/v1/cooperation/network", {"from": "2026-01-01", "to": "2026-04-10", "field": "trade_promotion"})
     assert r.status_code == 200
     data = r.json()
-    assert data["from"] == "2026-01-01" and data["to"] == "2026-04-10" and len(data["edges"]) == 1
+    assert data["from"] == "2026-01-01"
+    assert data["to"] == "2026-04-10"
+    assert len(data["edges"]) == 1
     assert {"degree", "weighted_degree", "betweenness", "eigenvector", "community"} <= set(data["nodes"][0])
-    assert data["hubs"]["proposed"] and data["data_version"] >= 2
+    assert data["hubs"]["proposed"]
+    assert data["data_version"] >= 2
     assert client.get("/api/v1/cooperation/network", {"from": "2026-05-01", "to": "2026-04-10"}).status_code == 422
     assert client.get("/api/v1/cooperation/network", {"from": "tomorrow"}).status_code == 400
 

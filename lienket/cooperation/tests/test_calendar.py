@@ -14,14 +14,16 @@ def test_the_ics_export_parses_back(cw, client):
     activity(cw.users["hanoi"], p, place="40", start=dt.date(2026, 5, 4), end=dt.date(2026, 5, 6),
              title="Tuần hàng Nghệ An tại Hà Nội")
     response = client.get("/hop-tac/lich.ics")
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
     (event,) = cal.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Tuần hàng Nghệ An tại Hà Nội"
     assert event.decoded("DTSTART") == dt.date(2026, 5, 4)
     assert event.decoded("DTEND") == dt.date(2026, 5, 7)  # all-day: the end is exclusive
     assert str(event["LOCATION"]) == "Nghệ An"
-    assert str(event["UID"]).startswith("activity-") and str(cal["VERSION"]) == "2.0"
+    assert str(event["UID"]).startswith("activity-")
+    assert str(cal["VERSION"]) == "2.0"
 
 
 def test_the_ics_export_leaves_out_what_the_public_may_not_see(cw, client):
@@ -53,9 +55,11 @@ def test_overlapping_activities_in_neighbouring_units_clash(cw, client):
     found = calendar.clashes(Activity.objects.select_related("place"))
     assert [(c.first.pk, c.second.pk, c.relation) for c in found] == [(a.pk, b.pk, "neighbour")]
     html = client.get("/hop-tac/lich/", {"month": "2026-05"}).content.decode()
-    assert 'data-testid="clashes"' in html and "Hội chợ Bắc Ninh" in html
+    assert 'data-testid="clashes"' in html
+    assert "Hội chợ Bắc Ninh" in html
     month = client.get("/hop-tac/lich/", {"month": "2026-05", "view": "month"})
-    assert month.status_code == 200 and "Hội chợ Nghệ An" in month.content.decode()
+    assert month.status_code == 200
+    assert "Hội chợ Nghệ An" in month.content.decode()
 
 
 def test_the_calendar_filters_by_unit_and_field(cw):

@@ -17,10 +17,13 @@ def test_scores_on_a_weighted_star():
     g.add_edge("B", "C", weight=1.0)
     g.add_edge("B", "D", weight=1.0)
     s = network.scores(g)
-    assert s["B"]["degree"] == 3 and s["A"]["degree"] == 1
-    assert s["B"]["weighted_degree"] == 4 and s["A"]["weighted_degree"] == 2
+    assert s["B"]["degree"] == 3
+    assert s["A"]["degree"] == 1
+    assert s["B"]["weighted_degree"] == 4
+    assert s["A"]["weighted_degree"] == 2
     # B is on every shortest path between the three others: 3 of 3 pairs
-    assert s["B"]["betweenness"] == pytest.approx(1.0) and s["A"]["betweenness"] == 0
+    assert s["B"]["betweenness"] == pytest.approx(1.0)
+    assert s["A"]["betweenness"] == 0
     # λ² = 2² + 1 + 1 = 6; x_B = 1/√2, x_A = 2/√12, x_C = 1/√12 (unit length)
     assert s["B"]["eigenvector"] == pytest.approx(1 / math.sqrt(2), abs=1e-4)
     assert s["A"]["eigenvector"] == pytest.approx(2 / math.sqrt(12), abs=1e-4)
@@ -58,12 +61,14 @@ def test_the_network_of_two_programmes(cw):
     assert len(nodes) == 18  # the conference region's units on 10/4/2026
     # then each tie weighs 1 (running: recency 1; no objective: progress 0)
     assert sorted((e["weight"], e["programmes"]) for e in data["edges"]) == [(1.0, 1), (1.0, 1)]
-    assert nodes["01"]["degree"] == 2 and nodes["01"]["weighted_degree"] == 2
+    assert nodes["01"]["degree"] == 2
+    assert nodes["01"]["weighted_degree"] == 2
     # Hà Nội lies between Bắc Ninh and Nghệ An: 1 pair of (17 × 16 / 2) = 136
     assert nodes["01"]["betweenness"] == pytest.approx(1 / 136, abs=1e-6)
     assert data["hubs"]["revealed"][0] == f"unit:{cw.hanoi.pk}"
     assert [nodes[c]["key"] for c in ("01", "40", "22")] == data["hubs"]["proposed"]
-    assert len(data["isolated"]) == 15 and f"unit:{cw.hanoi.pk}" not in data["isolated"]
+    assert len(data["isolated"]) == 15
+    assert f"unit:{cw.hanoi.pk}" not in data["isolated"]
 
 
 def test_recency_and_results_weigh_a_tie(cw):
@@ -87,7 +92,9 @@ def test_activities_add_ties_between_their_participants(cw):
     activity(cw.users["hanoi"], p, place="40", start=dt.date(2026, 4, 10))
     data = network.compute(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 4, 10))
     (edge,) = data["edges"]
-    assert edge["programmes"] == 1 and edge["activities"] == 1 and edge["weight"] == pytest.approx(1.5)
+    assert edge["programmes"] == 1
+    assert edge["activities"] == 1
+    assert edge["weight"] == pytest.approx(1.5)
 
 
 def test_unpublished_programmes_count_for_the_ministry_only(cw):
@@ -118,5 +125,8 @@ def test_the_svg_has_no_script_and_no_style_attribute(cw):
     programme(cw.users["hanoi"], parties=[("unit:01", "lead"), ("unit:40", "member")], end=None)
     data = network.compute(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 4, 10))
     drawing = network.svg(data, title="Mạng lưới <test>")
-    assert drawing.startswith("<svg") and "<script" not in drawing and "style=" not in drawing
-    assert "Mạng lưới &lt;test&gt;" in drawing and "Hà Nội" in drawing
+    assert drawing.startswith("<svg")
+    assert "<script" not in drawing
+    assert "style=" not in drawing
+    assert "Mạng lưới &lt;test&gt;" in drawing
+    assert "Hà Nội" in drawing

@@ -19,8 +19,10 @@ def test_rollup_is_the_weighted_mean_of_capped_ratios(cw):
     progress = programme_progress(p)
     # then A = 60 / 100 = 0.6, B = 1.5 (counted as 1), C = 0; weights 2/4, 1/4, 1/4
     rows = {r.objective.pk: r for r in progress.objectives}
-    assert rows[a.pk].actual == Decimal("60") and rows[a.pk].ratio == Decimal("0.6")
-    assert rows[b.pk].ratio == Decimal("1.5") and rows[b.pk].capped == Decimal(1)
+    assert rows[a.pk].actual == Decimal("60")
+    assert rows[a.pk].ratio == Decimal("0.6")
+    assert rows[b.pk].ratio == Decimal("1.5")
+    assert rows[b.pk].capped == Decimal(1)
     assert rows[c.pk].ratio == 0
     assert [r.weight_share for r in progress.objectives] == [Decimal("0.5"), Decimal("0.25"), Decimal("0.25")]
     # (2 × 0.6 + 1 × 1 + 1 × 0) / 4 = 0.55

@@ -33,7 +33,8 @@ def test_a_non_party_unit_is_refused_and_nothing_changes(cw):
                  results={p.objectives.get().pk: "5"})
     with pytest.raises(PermissionDenied):  # a Ministry unit that is not a party sees it but may not change it
         services.programme_update(actor=cw.users["ministry"], programme_id=p.pk, version=p.version, title="X")
-    assert state() == before and AuditEntry.objects.count() == audits
+    assert state() == before
+    assert AuditEntry.objects.count() == audits
 
 
 def test_a_unit_may_only_start_programmes_it_is_a_party_to(cw):
@@ -50,8 +51,10 @@ def test_visibility(cw):
     assert not permissions.can_view(None, hidden)
     assert not permissions.can_view(cw.users["phutho"], hidden)
     assert permissions.can_view(cw.users["hanoi"], hidden)
-    assert permissions.can_view(cw.users["ministry"], hidden) and permissions.can_view(cw.users["coordinator"], hidden)
-    assert permissions.can_edit(cw.users["coordinator"], hidden) and not permissions.can_edit(cw.users["ministry"], hidden)
+    assert permissions.can_view(cw.users["ministry"], hidden)
+    assert permissions.can_view(cw.users["coordinator"], hidden)
+    assert permissions.can_edit(cw.users["coordinator"], hidden)
+    assert not permissions.can_edit(cw.users["ministry"], hidden)
 
 
 @pytest.mark.parametrize(("parties", "start", "end", "code"), [
@@ -68,7 +71,8 @@ def test_bad_programmes_are_refused_with_a_clear_error(cw, parties, start, end, 
     before = state()
     with pytest.raises(ValidationFailed) as exc:
         programme(cw.users["coordinator"], parties=parties, start=start, end=end)
-    assert exc.value.code == code and exc.value.message
+    assert exc.value.code == code
+    assert exc.value.message
     assert state() == before
 
 
@@ -120,7 +124,8 @@ def test_updates_replace_parties_and_objectives_and_are_audited(cw):
                     ObjectiveIn("Sản phẩm lên kệ", "sản phẩm", Decimal(100))])
     p.refresh_from_db()
     assert sorted(x.key.split(":")[0] for x in p.parties.all()) == ["org", "unit"]
-    assert p.objectives.count() == 2 and p.objectives.get(pk=obj.pk).target_value == 20
+    assert p.objectives.count() == 2
+    assert p.objectives.get(pk=obj.pk).target_value == 20
     actions = list(AuditEntry.objects.filter(object_id=str(p.pk)).values_list("action", flat=True).order_by("pk"))
     assert actions == ["programme.create", "programme.update"]
 
