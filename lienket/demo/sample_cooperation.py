@@ -19,12 +19,12 @@ from typing import Any
 
 from django.db import transaction
 
-from lienket.core import clock
-from lienket.core.audit import audit_log
 from lienket.cooperation.codes import AuditAction
 from lienket.cooperation.models import Programme
 from lienket.cooperation.services import activity_create, programme_create, programme_set_status
 from lienket.cooperation.values import ObjectiveIn, PartyIn, ResultIn
+from lienket.core import clock
+from lienket.core.audit import audit_log
 from lienket.users.models import Membership, Role, User
 
 SAMPLE_LABEL = "Dữ liệu mẫu / sample"
