@@ -137,7 +137,7 @@ class Progress:
         return None if self.total is None else self.total * 100
 
 
-def progress_from(objectives: Iterable[Objective], actuals: dict[int, Decimal]) -> Progress:
+def progress_from(objectives: Iterable[Any], actuals: dict[int, Decimal]) -> Progress:
     """The roll-up rule, pure: each objective's ratio actual / target capped at 1 (over-delivering one target
     does not make up for another), weighted by its weight."""
     objs = list(objectives)

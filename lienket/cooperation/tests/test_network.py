@@ -130,3 +130,16 @@ def test_the_svg_has_no_script_and_no_style_attribute(cw):
     assert "style=" not in drawing
     assert "Mạng lưới &lt;test&gt;" in drawing
     assert "Hà Nội" in drawing
+
+
+def test_our_betweenness_is_networkx_s_on_random_weighted_graphs():
+    import random
+
+    rng = random.Random(7)
+    for size, p in [(12, 0.3), (30, 0.5), (40, 0.9)]:
+        g = nx.gnp_random_graph(size, p, seed=rng.randint(0, 10**6))
+        for _a, _b, d in g.edges(data=True):
+            d["distance"] = rng.choice([0.5, 1.0, 1.5, rng.random() + 0.1])  # ties included
+        theirs = nx.betweenness_centrality(g, weight="distance", normalized=True)
+        ours = network.betweenness(g)
+        assert ours == pytest.approx(theirs, abs=1e-12)

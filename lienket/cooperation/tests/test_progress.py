@@ -3,6 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
+from ..models import Programme
+from ..network import progress_floats
 from ..selectors import programme_progress, progress_many
 from .factories import activity, programme
 
@@ -28,6 +32,8 @@ def test_rollup_is_the_weighted_mean_of_capped_ratios(cw):
     # (2 × 0.6 + 1 × 1 + 1 × 0) / 4 = 0.55
     assert progress.total == Decimal("0.55")
     assert progress_many([p.pk]) == {p.pk: Decimal("0.55")}
+    # the network's float read of the same rule agrees
+    assert progress_floats(Programme.objects.all()) == {p.pk: pytest.approx(0.55)}
 
 
 def test_a_programme_without_objectives_has_no_progress(cw):
