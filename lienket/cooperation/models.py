@@ -118,7 +118,7 @@ class Party(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.subject)
+        return self.unit.name if self.unit else str(self.subject)
 
     @property
     def subject(self) -> object:

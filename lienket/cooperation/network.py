@@ -378,7 +378,7 @@ def svg(data: dict[str, Any], *, title: str, size: int = 640) -> str:
         lx, ly = x + (r + 6) * math.cos(angle), y + (r + 6) * math.sin(angle)
         anchor = "start" if math.cos(angle) > 0.2 else "end" if math.cos(angle) < -0.2 else "middle"
         weight = ' font-weight="700"' if n["key"] in revealed else ""
-        out.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="13" text-anchor="{anchor}" fill="#1a1a1a"'
+        out.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="15" text-anchor="{anchor}" fill="#1a1a1a"'
                    f'{weight}>{escape(n["name"])}</text>')
     out.append("</svg>")
     return "".join(out)

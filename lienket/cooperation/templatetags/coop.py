@@ -24,3 +24,13 @@ def percent(value: Decimal | float | None, decimals: int = 1) -> str:
 def ratio4(value: Any) -> str:
     """A float for an HTML attribute (always a dot)."""
     return f"{float(value or 0):.4f}"
+
+
+@register.filter
+def qty(value: Decimal | float | int | None) -> str:
+    """A stored quantity without its padding zeros, in the language's format: 80.000 → "80", 2.500 → "2,5" (vi)."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value)).normalize()
+    exponent = int(number.as_tuple().exponent)
+    return format_number(number, max(0, -exponent))
