@@ -155,21 +155,30 @@ def build_graph(
                 factors[end] = ACTIVITY_WEIGHT * recency(min(dt.date.fromisoformat(str(end)[:10]), date_to), date_to)
             act_factor[act_id] = factors[end]
         activity_parties[act_id].append(party_id)
-    # the common case inline (every party one node, share 1); a split unit takes the general path
+    # The common case (every party one node, share 1) summed per set of nodes first — many activities join the same
+    # units — then spread over the set's pairs once; a split unit takes the general path.
     single = {pk: nodes[0][0] for pk, nodes in party_nodes.items() if len(nodes) == 1 and nodes[0][1] == 1.0}
+    by_set: dict[tuple[str, ...], list[float]] = {}
     for act_id, parties in activity_parties.items():
         factor = act_factor[act_id]
         if all(p in single for p in parties):
-            ns = sorted({single[p] for p in parties})
-            for i, a in enumerate(ns):
-                for b in ns[i + 1:]:
-                    edge = edges.get((a, b))
-                    if edge is None:
-                        edge = edges[(a, b)] = [0.0, 0, 0]
-                    edge[0] += factor
-                    edge[2] += 1
+            key = tuple(sorted({single[p] for p in parties}))
+            found = by_set.get(key)
+            if found is None:
+                by_set[key] = [factor, 1]
+            else:
+                found[0] += factor
+                found[1] += 1
         else:
             add(_merge_nodes([n for p in parties for n in party_nodes.get(p, [])]), factor, 2)
+    for ns, (total, count) in by_set.items():
+        for i, a in enumerate(ns):
+            for b in ns[i + 1:]:
+                edge = edges.get((a, b))
+                if edge is None:
+                    edge = edges[(a, b)] = [0.0, 0, 0]
+                edge[0] += total
+                edge[2] += count
     graph.add_edges_from((a, b, {"weight": w, "programmes": int(np), "activities": int(na)})
                          for (a, b), (w, np, na) in edges.items())
     return graph, attrs, active_recently

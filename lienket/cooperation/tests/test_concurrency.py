@@ -50,8 +50,8 @@ def test_concurrent_edits_one_wins_the_others_get_409(reference_data, clock):
     for _round in range(ROUNDS):
         version = Programme.objects.get(pk=p.pk).version
         calls = [
-            (lambda who=who, i=i: services.programme_update(actor=who, programme_id=p.pk, version=version,
-                                                              title=f"Bản {version}-{i}"))
+            (lambda who=who, i=i, version=version: services.programme_update(
+                actor=who, programme_id=p.pk, version=version, title=f"Bản {version}-{i}"))
             for i, who in enumerate(editors)
         ]
         results = _together(calls)
