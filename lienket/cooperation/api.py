@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as Created
 
@@ -44,9 +45,11 @@ TO_PARAM = Query(None, alias="to", description="Last day (YYYY-MM-DD)")
 def _unit(key: str | None) -> Any:
     if not key:
         return None
-    unit = unit_key_resolve(key, on=clock.today())
+    today = clock.today()
+    unit = unit_key_resolve(key, on=today)
     if unit is None:
-        raise NotFound(f"No administrative unit “{key[:40]}”.", {"unit": key[:40]}, code=ErrorCode.UNKNOWN_UNIT)
+        raise NotFound(_("No administrative unit “%(ref)s” on %(date)s.") % {"ref": key[:40],
+                       "date": today.strftime("%d/%m/%Y")}, {"unit": key[:40]}, code=ErrorCode.UNKNOWN_UNIT)
     return unit
 
 
@@ -148,7 +151,7 @@ def activity_list(request: HttpRequest, date_from: dt.date | None = FROM_PARAM,
                   field: FieldName | None = None, programme: int | None = Query(None, ge=1, le=2**63 - 1),
                   limit: int = limit_param(100, 1000), offset: int = offset_param()) -> Any:
     if date_from and date_to and date_to < date_from:
-        raise ValidationFailed("“to” is before “from”.", code=ErrorCode.END_BEFORE_START)
+        raise ValidationFailed(_("“To” is before “From”."), code=ErrorCode.END_BEFORE_START)
     prog = permissions.programme_get_for_user(id=programme, user=request.user) if programme else None
     qs = selectors.activities_visible(user=request.user, date_from=date_from, date_to=date_to, unit=_unit(unit),
                                       field=field, programme=prog)
@@ -177,7 +180,7 @@ def network_get(request: HttpRequest, date_from: dt.date | None = FROM_PARAM,
     published programmes; the Ministry of all."""
     start, end = network.default_window(date_from, date_to, clock.today())
     if end < start:
-        raise ValidationFailed("“to” is before “from”.", code=ErrorCode.END_BEFORE_START)
+        raise ValidationFailed(_("“To” is before “From”."), code=ErrorCode.END_BEFORE_START)
     data = network.network_cached(date_from=start, date_to=end, field=field,
                                   published_only=not permissions.sees_all(request.user), organisations=organisations)
     return {**data, "data_version": selectors.data_version()}

@@ -96,3 +96,13 @@ def test_programme_with_two_provinces_then_activity_then_progress_and_network(pa
     shoot(page, "calendar-month")
     page.goto("/hop-tac/")
     shoot(page, "programme-list")
+
+    # with the demo's sample: the sample's trade week in Hà Nội overlaps ours — a clash warning
+    from lienket.demo.sample_cooperation import load_sample_cooperation
+
+    load_sample_cooperation()
+    page.goto("/hop-tac/lich/?month=2026-04")
+    expect(page.get_by_test_id("clashes")).to_contain_text("Tuần hàng tại Hà Nội")
+    shoot(page, "calendar-clashes")
+    page.goto("/hop-tac/mang-luoi/")
+    shoot(page, "network-sample")
