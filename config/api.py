@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from lienket.cooperation.codes import ErrorCode as CooperationErrorCode
 from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
 from lienket.library.codes import ErrorCode as LibraryErrorCode
@@ -24,7 +25,7 @@ from lienket.search.codes import ErrorCode as SearchErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
 error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode, LibraryErrorCode,
-                     ProductsErrorCode, ProposalsErrorCode)
+                     ProductsErrorCode, ProposalsErrorCode, CooperationErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -113,6 +114,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lienket.cooperation.api import router as cooperation_router
     from lienket.library.api import router as library_router
     from lienket.products.api import router as products_router
     from lienket.proposals.api import router as proposals_router
@@ -129,6 +131,7 @@ def _register_routers() -> None:
     api.add_router("/search", search_router)
     api.add_router("/library", library_router)
     api.add_router("/proposals", proposals_router)
+    api.add_router("/cooperation", cooperation_router)
     api.add_router("/", reporting_router)
 
 

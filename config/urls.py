@@ -25,6 +25,7 @@ urlpatterns = [
     path("tim-kiem/", include("lienket.search.urls")),
     path("thu-vien/", include("lienket.library.urls")),
     path("kien-nghi/", include("lienket.proposals.urls")),
+    path("hop-tac/", include("lienket.cooperation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,7 @@ REPORTING_UNITS = "D A A A A D D A"  # province people see their own, the coordi
 STAFF_ONLY = "D D D D D D D A"
 MANAGERS = "D A A A A D D A"  # people who manage some unit's products: province officers/directors, coordinator, admin
 NOBODY = "D D D D D D D D"
+PROGRAMME_VIEWERS = "D A A D A A D A"  # an unpublished programme: its parties, the Ministry (units and coordinator)
 
 HTML: dict[tuple[str, str], str] = {
     ("GET", "home"): EVERYONE,
@@ -120,6 +121,20 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "proposals:note"): "D D D D A A D A",  # internal notes: Ministry staff
     ("POST", "proposals:attach"): OWN_UNIT,
     ("POST", "proposals:link_previous"): "D D D D A D D A",
+    # cooperation: the public sees published programmes; the matrix programme is unpublished, Hà Nội leads it
+    # with Nghệ An (so Phú Thọ's officer is not a party); Ministry units see all, parties and the coordinator edit
+    ("GET", "cooperation:programme_list"): EVERYONE,
+    ("GET", "cooperation:programme_create"): "D A A A A A D A",  # who may start a programme (their own)
+    ("POST", "cooperation:programme_create"): OWN_UNIT,  # a programme of Hà Nội with Nghệ An
+    ("GET", "cooperation:programme_detail"): PROGRAMME_VIEWERS,
+    ("GET", "cooperation:programme_edit"): OWN_UNIT,
+    ("POST", "cooperation:programme_edit"): OWN_UNIT,
+    ("POST", "cooperation:programme_status"): OWN_UNIT,
+    ("GET", "cooperation:activity_create"): OWN_UNIT,
+    ("POST", "cooperation:activity_create"): OWN_UNIT,
+    ("GET", "cooperation:calendar"): EVERYONE,
+    ("GET", "cooperation:calendar_ics"): EVERYONE,
+    ("GET", "cooperation:network"): EVERYONE,
     # Django admin: only its index is checked here (the admin's own views share its staff gate)
     ("GET", "admin:index"): STAFF_ONLY,
 }
@@ -165,6 +180,14 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/proposals/{proposal_id}"): OWN_UNIT,  # Hà Nội's draft
     ("POST", "/api/v1/proposals/{proposal_id}/endorsements"): "D D D A D D D D",
     ("POST", "/api/v1/proposals/{proposal_id}/{action}"): "D D A D D D D D",  # "submit": the director only
+    ("GET", "/api/v1/cooperation/programmes"): EVERYONE,
+    ("POST", "/api/v1/cooperation/programmes"): OWN_UNIT,
+    ("GET", "/api/v1/cooperation/programmes/{programme_id}"): PROGRAMME_VIEWERS,
+    ("PATCH", "/api/v1/cooperation/programmes/{programme_id}"): OWN_UNIT,
+    ("POST", "/api/v1/cooperation/programmes/{programme_id}/status"): OWN_UNIT,
+    ("GET", "/api/v1/cooperation/activities"): EVERYONE,
+    ("POST", "/api/v1/cooperation/activities"): OWN_UNIT,
+    ("GET", "/api/v1/cooperation/network"): EVERYONE,
 }
 
 

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lienket.conferences.models import Conference, ConferenceSeries
+from lienket.cooperation.tests.factories import programme as coop_programme
 from lienket.reporting.models import ImportJob, Submission
 from lienket.reporting.services import datavalues_apply
 from lienket.reporting.tests.factories import PASSWORD, user, world
@@ -171,7 +172,9 @@ def build_world() -> MatrixWorld:
                                    dry_run=True, status=ImportJob.Status.VALIDATED)
     from lienket.proposals.tests.matrix import proposals_matrix_world
 
-    extra = {**_products_world(w.hanoi, users["officer"]), **proposals_matrix_world(users, w.hanoi)}
+    coop = coop_programme(users["coordinator"], parties=[("unit:01", "lead"), ("unit:40", "member")], published=False,
+                          objectives=[("Doanh số", "tỷ đồng", "10", "1")])
+    extra = {**_products_world(w.hanoi, users["officer"]), **proposals_matrix_world(users, w.hanoi), "programme": coop}
     return MatrixWorld(users, tokens, own, other, own_token, job, extra)
 
 
@@ -238,6 +241,8 @@ _HTML_KWARGS_NEEDED = {
     "library:document_detail", "library:document_edit",
     "proposals:attachment", "proposals:detail", "proposals:answer_file", "proposals:transition", "proposals:endorse",
     "proposals:note", "proposals:attach", "proposals:link_previous",
+    "cooperation:programme_detail", "cooperation:programme_edit", "cooperation:programme_status",
+    "cooperation:activity_create",
 }
 
 
@@ -247,6 +252,17 @@ def _decree_pk() -> int:
     doc = document_find(number="32/2024/NĐ-CP")  # from the reference data
     assert doc is not None
     return doc.pk
+
+
+def _coop(m: MatrixWorld) -> dict[str, Any]:
+    return {"pk": m.extra["programme"].pk}
+
+
+COOP_FORM = {"title": "Liên kết Hà Nội – Nghệ An", "kind": "bilateral", "field": "trade_promotion",
+             "start_on": "2026-01-01", "end_on": "2026-12-31", "party-0-ref": "unit:01", "party-0-role": "lead",
+             "party-1-ref": "unit:40", "party-1-role": "member"}
+COOP_API = {"title": "Liên kết Hà Nội – Nghệ An", "kind": "bilateral", "field": "trade_promotion",
+            "start_on": "2026-01-01", "parties": [{"ref": "unit:01", "role": "lead"}, {"ref": "unit:40"}]}
 
 
 def _sub(m: MatrixWorld) -> dict[str, Any]:
@@ -317,6 +333,14 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
                                    "data": lambda m: {"file": _pdf_upload()}},
     ("POST", "proposals:link_previous"): {"kwargs": lambda m: {"pk": m.extra["p_received"].pk},
                                           "data": lambda m: {"previous": m.extra["p_answered"].pk}},
+    ("POST", "cooperation:programme_create"): {"data": lambda m: COOP_FORM},
+    ("GET", "cooperation:programme_detail"): {"kwargs": _coop},
+    ("GET", "cooperation:programme_edit"): {"kwargs": _coop},
+    ("POST", "cooperation:programme_edit"): {"kwargs": _coop, "data": lambda m: {**COOP_FORM, "version": "1"}},
+    ("POST", "cooperation:programme_status"): {"kwargs": _coop, "data": lambda m: {"status": "active", "version": "1"}},
+    ("GET", "cooperation:activity_create"): {"kwargs": _coop},
+    ("POST", "cooperation:activity_create"): {"kwargs": _coop, "data": lambda m: {
+        "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01", "end_on": "2026-05-02", "place": "01"}},
 }
 
 
@@ -362,6 +386,15 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
         "kwargs": lambda m: {"proposal_id": m.extra["p_draft"].pk, "action": "submit"},
         "json": lambda m: {"version": m.extra["p_draft"].version},
     },
+    ("POST", "/api/v1/cooperation/programmes"): {"json": lambda m: COOP_API},
+    ("GET", "/api/v1/cooperation/programmes/{programme_id}"): {"kwargs": lambda m: {"programme_id": _coop(m)["pk"]}},
+    ("PATCH", "/api/v1/cooperation/programmes/{programme_id}"): {
+        "kwargs": lambda m: {"programme_id": _coop(m)["pk"]}, "json": lambda m: {"version": 1, "title": "Đổi tên"}},
+    ("POST", "/api/v1/cooperation/programmes/{programme_id}/status"): {
+        "kwargs": lambda m: {"programme_id": _coop(m)["pk"]}, "json": lambda m: {"version": 1, "status": "active"}},
+    ("POST", "/api/v1/cooperation/activities"): {"json": lambda m: {
+        "programme_id": _coop(m)["pk"], "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01",
+        "end_on": "2026-05-02", "place": "01"}},
 }
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lienket.reporting",
     "lienket.products",
     "lienket.proposals",
+    "lienket.cooperation",
     "lienket.demo",
 ]
 
