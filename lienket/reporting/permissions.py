@@ -49,6 +49,18 @@ def visible_submissions(user: Any, qs: QuerySet[Submission] | None = None) -> Qu
     return qs.filter(Q(unit_id__in=own_units) | Q(status=SubmissionStatus.ACCEPTED))
 
 
+def figures_visible_submissions(user: Any, qs: QuerySet[Submission] | None = None) -> QuerySet[Submission]:
+    """The one rule for published figures (analytics: pages, API, exports, dashboards, the public page):
+    the Ministry, other provinces and the public see accepted submissions only; a province's officers and
+    director also see their own unit's unaccepted ones (marked as such wherever they are shown)."""
+    qs = qs if qs is not None else Submission.objects.all()
+    accepted = Q(status=SubmissionStatus.ACCEPTED)
+    if not getattr(user, "is_authenticated", False):
+        return qs.filter(accepted)
+    own_units = user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).values("unit_id")
+    return qs.filter(accepted | Q(unit_id__in=own_units))
+
+
 def edit_refusal(user: Any, submission: Submission, *, on: dt.date | None = None) -> str | None:
     """Why `user` may not change values of `submission` now, or None if they may."""
     if not is_province_user_of(user, submission.unit):
