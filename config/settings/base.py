@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lienket.regions",
     "lienket.conferences",
     "lienket.reporting",
+    "lienket.analytics",
     "lienket.demo",
 ]
 
