@@ -192,7 +192,8 @@ class Engine:
         q = self.query
         if q.units:
             return [Entity(u.key, u.name, "unit", unit=u) for u in q.units]
-        assert q.group is not None
+        if q.group is None:
+            return []
         total = Entity(q.group.key, q.group.name, "group", group=q.group)
         if q.by == "subregion":
             subs = UnitGroup.objects.filter(parent=q.group, purpose=UnitGroup.Purpose.SUBREGION).order_by("sort_order", "key")
@@ -318,7 +319,8 @@ class Engine:
         fetch_one = self.unit_ytd if ytd else self.unit_value
         if ent.unit is not None:
             return fetch_one(ent.unit, ind, opt, spec)
-        assert ent.group is not None
+        if ent.group is None:
+            return Got(None)
         members = self.members(ent.group, spec.end)
         return self.combine(ind, members, lambda u, i: fetch_one(u, i, opt, spec))
 

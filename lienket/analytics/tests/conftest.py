@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lienket.regions.models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
-from lienket.reporting.models import DataSet, DataValue, Indicator, Period, Submission, SubmissionStatus
+from lienket.reporting.models import DataSet, DataValue, Indicator, Period, Submission
 from lienket.reporting.tests.factories import MERGER, World, indicator, world
 
 

@@ -34,7 +34,8 @@ def test_sum_is_the_sum_of_members_and_complete(w):
     got = run(w, indicator="EXPORT", period="202401")
     total = got[("north", "EXPORT||202401")]
     assert (total.value, total.status, total.present, total.expected) == (Decimal(150), "ok", 3, 3)
-    assert sorted(total.units) == ["Hà Nội", "Phú Thọ", "Vĩnh Phúc"] and total.missing == []
+    assert sorted(total.units) == ["Hà Nội", "Phú Thọ", "Vĩnh Phúc"]
+    assert total.missing == []
     assert "sum" in total.rule
 
 
@@ -186,7 +187,8 @@ def test_visibility_ministry_sees_accepted_only_a_province_its_own_marked(w):
     assert ministry[("north", "EXPORT||202401")].value == Decimal(50)
     assert ministry[("north", "EXPORT||202401")].missing == ["Hà Nội"]
     own = run(w, w.users["hanoi_officer"], indicator="EXPORT", period="202401")
-    assert own[("01", "EXPORT||202401")].value == Decimal(100) and own[("01", "EXPORT||202401")].unaccepted
+    assert own[("01", "EXPORT||202401")].value == Decimal(100)
+    assert own[("01", "EXPORT||202401")].unaccepted
     assert own[("north", "EXPORT||202401")].unaccepted
     other = run(w, w.users["phutho_officer"], indicator="EXPORT", period="202401")
     assert other[("01", "EXPORT||202401")].value is None
@@ -203,7 +205,8 @@ def test_bad_parameters_name_the_parameter(w):
                          ({"indicator": "EXPORT", "period": "202401", "group": "nope"}, "group")):
         with pytest.raises(ApplicationError) as exc:
             query_parse(params)
-        assert exc.value.status == 400 and exc.value.details == {"parameter": name}
+        assert exc.value.status == 400
+        assert exc.value.details == {"parameter": name}
 
 
 @pytest.mark.django_db
