@@ -13,13 +13,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from lienket.analytics.codes import ErrorCode as AnalyticsErrorCode
 from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
 from lienket.reporting.codes import ErrorCode as ReportingErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
-error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode)
+error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, AnalyticsErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -108,6 +109,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lienket.analytics.api import router as analytics_router
     from lienket.regions.api import router as regions_router
     from lienket.reporting.api import router as reporting_router
     from lienket.users.api import router as users_router
@@ -117,6 +119,7 @@ def _register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/users", users_router)
     api.add_router("/", reporting_router)
+    api.add_router("/analytics", analytics_router)
 
 
 _register_routers()
