@@ -21,6 +21,7 @@ urlpatterns = [
     path("regions/", include("lienket.regions.urls")),
     path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
+    path("analytics/", include("lienket.analytics.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -53,6 +53,8 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "regions:unit_list"): EVERYONE,
     ("GET", "regions:unit_detail"): EVERYONE,
     ("GET", "regions:profile"): EVERYONE,
+    # analytics: published figures (accepted for everybody; a province also its own, marked)
+    ("GET", "analytics:pivot"): EVERYONE,
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting
@@ -85,6 +87,7 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/regions/units/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/groups"): EVERYONE,
     ("GET", "/api/v1/regions/profile"): EVERYONE,
+    ("GET", "/api/v1/analytics"): EVERYONE,
     ("GET", "/api/v1/audit"): SIGNED_IN,
     # not in the schema: the trail is append-only, every write method is a 405 for everybody
     ("POST", "/api/v1/audit"): NOBODY,

@@ -222,6 +222,7 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
 API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "/api/v1/regions/units/{code}"): {"kwargs": lambda m: {"code": "01"}},
     ("GET", "/api/v1/regions/profile"): {"query": lambda m: {"group": "north", "year": "2022"}},
+    ("GET", "/api/v1/analytics"): {"query": lambda m: {"indicator": "RETAIL", "period": "202603", "unit": "01"}},
     ("POST", "/api/v1/users/tokens"): {"json": lambda m: {"name": "matrix-new"}},
     ("DELETE", "/api/v1/users/tokens/{token_id}"): {"kwargs": lambda m: {"token_id": m.own_token.pk}},
     ("GET", "/api/v1/indicators/{code}"): {"kwargs": lambda m: {"code": "RETAIL"}},

@@ -63,6 +63,12 @@ class Query:
         return out
 
 
+def _as_list(raw: Any) -> list[Any]:
+    if raw is None:
+        return []
+    return list(raw) if isinstance(raw, list | tuple) else [raw]
+
+
 def _split(raw: Any) -> list[str]:
     if raw is None:
         return []
@@ -107,6 +113,9 @@ def _next(spec: PeriodSpec) -> PeriodSpec:
 def query_parse(params: Any) -> Query:
     """A Query from request parameters (a QueryDict or a dict of strings/lists)."""
     get = params.getlist if hasattr(params, "getlist") else (lambda k: params.get(k))
+    for name in ("indicator", "period", "unit", "group", "by", "measure", "threshold", "option", "format"):
+        if any("\x00" in str(v) or len(str(v)) > 2000 for v in (_as_list(get(name)))):
+            raise bad(name, _("not a valid value"))
     codes = _split(get("indicator"))
     if not codes:
         raise bad("indicator", _("give one or more indicator codes, e.g. RETAIL"))

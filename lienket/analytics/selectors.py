@@ -509,6 +509,10 @@ class Table:
     generated_at: dt.datetime
     source: str
 
+    def grid(self) -> list[tuple[Row, list[tuple[Column, Cell]]]]:
+        """Each row with its (column, cell) pairs (templates)."""
+        return [(r, list(zip(self.columns, r.cells, strict=True))) for r in self.rows]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "query": self.query.params(),
