@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from lienket.analytics import dashboards as analytics_dashboards
 from lienket.core import views as core_views
 
 from .api import api
@@ -22,6 +23,7 @@ urlpatterns = [
     path("audit/", include("lienket.users.urls_audit")),
     path("reporting/", include("lienket.reporting.urls")),
     path("analytics/", include("lienket.analytics.urls")),
+    path("thong-ke/", analytics_dashboards.public_statistics, name="public_statistics"),
     path("admin/", admin.site.urls),
 ]
 

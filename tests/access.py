@@ -55,6 +55,11 @@ HTML: dict[tuple[str, str], str] = {
     ("GET", "regions:profile"): EVERYONE,
     # analytics: published figures (accepted for everybody; a province also its own, marked)
     ("GET", "analytics:pivot"): EVERYONE,
+    ("GET", "analytics:overview"): EVERYONE,
+    ("GET", "analytics:unit"): EVERYONE,
+    ("GET", "analytics:rankings"): EVERYONE,
+    ("GET", "analytics:map"): EVERYONE,
+    ("GET", "public_statistics"): EVERYONE,
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting

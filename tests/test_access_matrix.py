@@ -178,7 +178,7 @@ def build_world() -> MatrixWorld:
 
 Build = Callable[[MatrixWorld], dict[str, Any]]
 _HTML_KWARGS_NEEDED = {
-    "regions:unit_detail", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
+    "regions:unit_detail", "analytics:unit", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
 }
@@ -197,6 +197,7 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "users:token_revoke"): {"kwargs": lambda m: {"token_id": m.own_token.pk}},
     ("GET", "regions:unit_detail"): {"kwargs": lambda m: {"code": "01"}},
     ("GET", "regions:profile"): {"query": lambda m: {"group": "north", "year": "2022"}},
+    ("GET", "analytics:unit"): {"kwargs": lambda m: {"key": "01"}},
     ("GET", "reporting:dataset_detail"): {"kwargs": lambda m: {"code": "BC-THANG"}},
     ("GET", "reporting:entry_open"): {"kwargs": lambda m: {"dataset_code": "BC-THANG", "unit_key": "01", "period": "202604"}},
     ("POST", "reporting:entry_open"): {"kwargs": lambda m: {"dataset_code": "BC-THANG", "unit_key": "01", "period": "202604"}},

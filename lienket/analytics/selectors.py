@@ -585,3 +585,17 @@ def accepted_at(*, indicator_ids: list[int], unit_ids: list[int], period_codes: 
                                      submission__status="accepted")
             .values_list("unit_id", "period__code", "submission__accepted_at"))
     return {(u, p): a for u, p, a in rows}
+
+
+def key_indicators(limit: int = 6) -> list[Indicator]:
+    """The dashboards' indicators: those collected by an active data set, catalogue order (indices included:
+    they are shown per unit and counted against thresholds)."""
+    inds = (Indicator.objects.filter(is_active=True, elements__dataset__is_active=True).distinct()
+            .order_by("sort_order", "code"))
+    return list(inds[:limit])
+
+
+def latest_period(*, period_type: str = "month") -> str | None:
+    """The latest period of `period_type` with an accepted value (what the dashboards open on)."""
+    return (DataValue.objects.filter(submission__status="accepted", period__period_type=period_type)
+            .order_by("-period__start").values_list("period__code", flat=True).first())
