@@ -310,7 +310,7 @@ class Engine:
             value = vsum / wsum if wsum else None
         else:
             value = sum((gots[i].value for i in ok_idx), Decimal(0)) if ok_idx else None  # type: ignore[misc]
-        notes = [n for i in ok_idx for n in gots[i].notes if n.startswith(_("Derived"))]
+        notes = [gots[i].notes[0] for i in ok_idx if gots[i].derived and gots[i].notes]
         return Got(value, [members[i] for i in ok_idx], sorted({p for i in ok_idx for p in gots[i].periods}), missing,
                    expected=len(members), derived=any(gots[i].derived for i in ok_idx),
                    unaccepted=any(gots[i].unaccepted for i in ok_idx), notes=notes)
