@@ -36,7 +36,7 @@ def test_sum_is_the_sum_of_members_and_complete(w):
     assert (total.value, total.status, total.present, total.expected) == (Decimal(150), "ok", 3, 3)
     assert sorted(total.units) == ["Hà Nội", "Phú Thọ", "Vĩnh Phúc"]
     assert total.missing == []
-    assert "sum" in total.rule
+    assert "tổng" in total.rule
 
 
 @pytest.mark.django_db
