@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from lienket.core.errors import ApplicationError
@@ -20,6 +21,15 @@ from .query import BY, MEASURES, query_parse
 from .selectors import analytics_table, indicator_choices
 
 DEFAULT_PIVOT = {"indicator": "EXPORT", "period": "202401..202406", "by": "unit", "group": "north"}
+
+
+BY_LABELS = {"unit": _("Unit"), "subregion": _("Sub-region"), "period": _("Period"), "option": _("Breakdown")}
+MEASURE_LABELS = {
+    "value": _("Value"), "yoy": _("Change vs same period last year (%)"),
+    "yoy_abs": _("Change vs same period last year (absolute)"), "ytd": _("Year to date"),
+    "plan_pct": _("% of annual plan"), "per_capita": _("Per capita"), "per_km2": _("Per km²"),
+    "share": _("Share of the group (%)"), "rank": _("Rank"), "count_above": _("Units above the threshold"),
+}
 
 
 def lang() -> str:
@@ -35,8 +45,8 @@ def _form_context(params: Any) -> dict[str, Any]:
     return {
         "indicators": indicator_choices(),
         "groups": list(UnitGroup.objects.order_by("sort_order", "key")),
-        "by_choices": BY,
-        "measure_choices": MEASURES,
+        "by_choices": [(b, BY_LABELS[b]) for b in BY],
+        "measure_choices": [(m, MEASURE_LABELS[m]) for m in MEASURES],
         "selected_indicators": set(",".join(params.getlist("indicator")).split(",")) if hasattr(params, "getlist") else set(),
         "params": params,
     }

@@ -8,7 +8,7 @@
       var block = document.getElementById(el.getAttribute("data-chart"));
       if (!block) { return; }
       var fig = JSON.parse(block.textContent);
-      window.Plotly.newPlot(el, fig.data, fig.layout, {displaylogo: false, responsive: true, locale: "vi"});
+      window.Plotly.newPlot(el, fig.data, fig.layout, {displaylogo: false, displayModeBar: false, responsive: true, locale: "vi"});
     });
   }
   if (document.readyState === "loading") {
