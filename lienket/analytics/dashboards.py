@@ -61,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 for i, c in enumerate(value.columns)
             ]
             ctx["by_subregion"] = value
-            ctx["figure"] = figure_json(value)
+            ctx["figure"] = figure_json(value, one_measure=True)
         if indices:
             ctx["counts"] = [
                 (threshold, _table(request.user, indicator=indices, period=period, group=group, by="subregion",
@@ -90,7 +90,7 @@ def unit_page(request: HttpRequest, key: str) -> HttpResponse:
                       measure="rank")
         plan = _table(request.user, indicator=_codes(inds, summable=True), period=period, unit=unit.key, measure="plan_pct")
         own_rank = next((r for r in rank.rows if r.key == unit.key), None)
-        return {"unit": unit, "period": period, "series": series, "figure": figure_json(series),
+        return {"unit": unit, "period": period, "series": series, "figure": figure_json(series, one_measure=True),
                 "ranks": list(zip(rank.columns, own_rank.cells, strict=True)) if own_rank else [],
                 "plan": list(zip(plan.columns, plan.rows[0].cells, strict=True)) if plan.rows else []}
     return _page(request, "analytics/unit.html", build)

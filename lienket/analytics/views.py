@@ -36,9 +36,9 @@ def lang() -> str:
     return (translation.get_language() or "vi").split("-")[0]
 
 
-def figure_json(table: Any) -> str:
+def figure_json(table: Any, *, one_measure: bool = False) -> str:
     """The chart's JSON for a `<script type="application/json">` block (`<` escaped, so no `</script>`)."""
-    return json.dumps(charts.table_figure(table), ensure_ascii=False).replace("<", "\\u003c")
+    return json.dumps(charts.table_figure(table, one_measure=one_measure), ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _form_context(params: Any) -> dict[str, Any]:
