@@ -85,10 +85,14 @@ TEMPLATES = [
     }
 ]
 
+# DB_CONN_MAX_AGE: seconds a connection is kept between requests (0 = a new one per request). Development
+# keeps 0 (runserver's threads would each hold one); production.py defaults to persistent connections.
+# CONN_HEALTH_CHECKS: a kept connection that the server dropped is replaced before the request uses it.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

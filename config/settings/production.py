@@ -5,11 +5,16 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import DATABASES, env_bool
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
+
+# Persistent database connections (issue #17: /healthz served 7× more requests/s than with a connection per
+# request). Each gunicorn worker keeps one; CONN_HEALTH_CHECKS (base.py) replaces one the server closed.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 STORAGES = {

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from lienket.core.text import nfc
 
+from . import selectors
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -363,4 +364,5 @@ def load_regions() -> dict[str, dict[str, int]]:
     _load_successions(upsert)
     _load_stats(upsert)
     _load_groups(upsert)
+    selectors.reference_cache_clear()  # cached profiles, groups and years are stale now
     return upsert.result()

@@ -8,13 +8,18 @@ new Lào Cai from 01/07/2025. Profiles only add up GSO measures of one year; the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound, ValidationFailed
@@ -24,12 +29,59 @@ from lienket.core.text import fold, is_ascii_int, nfc
 from .codes import ErrorCode
 from .models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
 
+T = TypeVar("T")
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GSO_MEASURES = (UnitStat.Measure.AREA, UnitStat.Measure.POPULATION)
 MAX_SUCCESSION_DEPTH = 10
 
 TWO_PLACES = Decimal("0.01")
 FOUR_PLACES = Decimal("0.0001")
+
+
+# --- reference-data cache ----------------------------------------------------------------------------------------
+#
+# Reference data (units, successions, statistics, groups) changes only when `load_reference` runs, so reads of it
+# that do more than a lookup are cached in Django's cache under a version key that the loader replaces
+# (`reference_cache_clear`). With a shared cache (REDIS_URL) that reaches every process at once; with the local-
+# memory cache of development, other processes see the change when their entry expires (REFERENCE_CACHE_SECONDS).
+
+REFERENCE_VERSION_KEY = "regions:reference:version"
+_MISS = object()
+
+
+def _reference_version() -> str:
+    version = cache.get(REFERENCE_VERSION_KEY)
+    if version is None:
+        cache.add(REFERENCE_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(REFERENCE_VERSION_KEY) or "0"
+    return str(version)
+
+
+def reference_cache_key(*parts: object) -> str:
+    """A key that changes when reference data is loaded (e.g. for a `{% cache %}` fragment of a page built
+    from reference data only)."""
+    return ":".join([_reference_version(), *(str(p) for p in parts)])
+
+
+def reference_cached(name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, cached until reference data is loaded again (errors are not cached)."""
+    key = f"regions:reference:{_reference_version()}:{name}:" + ":".join(str(a) for a in args)
+    value = cache.get(key, _MISS)
+    if value is _MISS:
+        value = compute()
+        cache.set(key, value, getattr(settings, "REFERENCE_CACHE_SECONDS", 3600))
+    return value  # type: ignore[return-value]
+
+
+def reference_cache_clear() -> None:
+    """Forget every cached reference-data read: now, and again when the loading transaction commits (so a
+    request that read the old rows meanwhile cannot leave them cached)."""
+
+    def bump() -> None:
+        cache.set(REFERENCE_VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 # --- dates ------------------------------------------------------------------------------------------------------
@@ -306,8 +358,15 @@ def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def stat_years() -> list[int]:
-    """Years for which GSO area/population figures are loaded."""
-    return sorted(set(UnitStat.objects.filter(measure__in=GSO_MEASURES).values_list("year", flat=True)))
+    """Years for which GSO area/population figures are loaded (cached until reference data is loaded)."""
+    return reference_cached(
+        "stat_years", (), lambda: sorted(set(UnitStat.objects.filter(measure__in=GSO_MEASURES).values_list("year", flat=True)))
+    )
+
+
+def groups_cached() -> list[UnitGroup]:
+    """Every group with its parent and statistical region (group_list, cached until reference data is loaded)."""
+    return reference_cached("groups", (), lambda: list(group_list()))
 
 
 class _StatBook:
@@ -316,8 +375,13 @@ class _StatBook:
     def __init__(self, year: int) -> None:
         self.year = year
         self.by_unit: dict[tuple[int, str], UnitStat] = {
-            (stat.unit_id, stat.measure): stat for stat in UnitStat.objects.filter(year=year, measure__in=GSO_MEASURES)
+            (stat.unit_id, stat.measure): stat
+            for stat in UnitStat.objects.filter(year=year, measure__in=GSO_MEASURES).select_related("unit")
         }
+        # every succession at once (a few dozen rows), instead of one query per merged unit and measure
+        self.links: dict[int, list[UnitSuccession]] = {}
+        for link in UnitSuccession.objects.select_related("predecessor").order_by("predecessor__code"):
+            self.links.setdefault(link.successor_id, []).append(link)
 
     def figure(
         self, unit: AdminUnit, measure: str, depth: int = 0
@@ -327,7 +391,7 @@ class _StatBook:
             return own.value, [own], []
         if depth >= MAX_SUCCESSION_DEPTH:
             return None
-        links = list(unit.successions_in.select_related("predecessor").order_by("predecessor__code"))
+        links = self.links.get(unit.pk, [])
         if not links:
             return None
         total, used, predecessors = Decimal(0), [], []
@@ -417,9 +481,9 @@ def _profile_date(group: UnitGroup, year: int, date: dt.date | None) -> tuple[dt
     return used, note
 
 
-def _country_figures(day: dt.date, year: int) -> tuple[AdminUnit, Decimal, Decimal, list[UnitStat]]:
+def _country_figures(day: dt.date, year: int, book: _StatBook) -> tuple[AdminUnit, Decimal, Decimal, list[UnitStat]]:
     country = AdminUnit.objects.valid_on(day).filter(level=AdminUnit.Level.COUNTRY).first()
-    stats = {s.measure: s for s in UnitStat.objects.filter(unit=country, year=year, measure__in=GSO_MEASURES)}
+    stats = {m: book.by_unit[(country.pk, m)] for m in GSO_MEASURES if (country.pk, m) in book.by_unit} if country else {}
     if country is None or len(stats) != len(GSO_MEASURES):
         raise ValidationFailed(
             _("No %(year)s area and population figures for the whole country, so shares cannot be computed.")
@@ -440,8 +504,11 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
 
     Members are the group's members on `date` (default 31/12 of `year`). A member formed after the figures were
     published (a merged unit) gets the sum of its predecessors' figures, times the share for partial successions.
+
+    Cached until reference data is loaded again (reference_cache_clear); computed in a handful of queries.
     """
-    group = group_get(key=group_key)
+    groups = groups_cached()
+    group = next((g for g in groups if g.key == nfc(group_key)), None) or group_get(key=group_key)
     years = stat_years()
     if year is None:
         if not years:
@@ -454,17 +521,33 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
             {"year": year, "years_available": years},
             code=ErrorCode.NO_DATA,
         )
+    return reference_cached(
+        "profile", (group.key, year, date.isoformat() if date else "", translation.get_language() or ""),
+        lambda: _region_profile(group, groups, years, year, date),
+    )
+
+
+def _region_profile(group: UnitGroup, groups: list[UnitGroup], years: list[int], year: int, date: dt.date | None) -> RegionProfile:
     day, date_note = _profile_date(group, year, date)
     book = _StatBook(year)
-    country, country_area, country_population, country_stats = _country_figures(day, year)
+    country, country_area, country_population, country_stats = _country_figures(day, year, book)
 
-    member_units = list(group_members(group_key=group.key, date=day))
-    member_rows = book.members(member_units)
+    # the members of the group and of its sub-regions on the day, in one query
+    children = sorted((g for g in groups if g.parent_id == group.pk), key=lambda g: (g.sort_order, g.key))
+    members: dict[int, list[GroupMembership]] = {}
+    for m in (
+        GroupMembership.objects.filter(group_id__in=[group.pk, *[c.pk for c in children]])
+        .filter(_membership_on(day)).filter(unit__in=AdminUnit.objects.valid_on(day))
+        .select_related("unit").order_by("unit__code")
+    ):
+        members.setdefault(m.group_id, []).append(m)
+
+    member_rows = book.members([m.unit for m in members.get(group.pk, [])])
     figures = _figures(member_rows, country_area, country_population)
 
     subregions = []
-    for child in group.children.select_related("stat_unit").order_by("sort_order", "key"):
-        child_units = list(group_members(group_key=child.key, date=day))
+    for child in children:
+        child_units = [m.unit for m in members.get(child.pk, [])]
         if not child_units:
             continue
         child_rows = book.members(child_units)
@@ -478,7 +561,7 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
                 area_share_of_group_pct=_pct(child_figures.area_km2, figures.area_km2),
                 population_share_of_group_pct=_pct(child_figures.population_thousand, figures.population_thousand),
                 member_rows=child_rows,
-                published=_published_totals(child, day, year),
+                published=_published_totals(child, day, book),
             )
         )
 
@@ -486,7 +569,7 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
     for sub in subregions:
         used_stats += [s for row in sub.member_rows for s in row.stats]
     sources = sorted({s.source for s in used_stats})
-    memberships = _group_memberships_on(group, day).values_list("source", flat=True)
+    memberships = [m.source for m in members.get(group.pk, [])]
     sources += sorted({src for src in memberships if src} - set(sources))
 
     notes: list[str] = []
@@ -536,15 +619,14 @@ def region_profile(*, group_key: str, year: int | None = None, date: dt.date | N
     )
 
 
-def _published_totals(group: UnitGroup, day: dt.date, year: int) -> dict[str, object] | None:
+def _published_totals(group: UnitGroup, day: dt.date, book: _StatBook) -> dict[str, object] | None:
     """The statistical region's own published totals, shown beside the sum of its members when comparable."""
     region = group.stat_unit
     if region is None or not region.is_valid_on(day):
         return None
-    stats = {s.measure: s for s in UnitStat.objects.filter(unit=region, year=year, measure__in=GSO_MEASURES)}
-    if len(stats) != len(GSO_MEASURES):
+    area, population = book.by_unit.get((region.pk, UnitStat.Measure.AREA)), book.by_unit.get((region.pk, UnitStat.Measure.POPULATION))
+    if area is None or population is None:
         return None
-    area, population = stats[UnitStat.Measure.AREA], stats[UnitStat.Measure.POPULATION]
     return {
         "unit": region,
         "area_km2": area.value,

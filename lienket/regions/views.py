@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -43,7 +45,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", "").strip()
     q = request.GET.get("q", "").strip()
     context: dict[str, Any] = {
-        "groups": list(selectors.group_list()),
+        "groups": selectors.groups_cached(),
         "group": group,
         "q": q,
         "raw_date": raw_date,
@@ -103,7 +105,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     raw_year = request.GET.get("year", "")
     raw_date = request.GET.get("date", "")
     context: dict[str, Any] = {
-        "groups": list(selectors.group_list()),
+        "groups": selectors.groups_cached(),
         "years": selectors.stat_years(),
         "group": group,
         "raw_year": raw_year.strip(),
@@ -118,6 +120,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         result = selectors.region_profile(group_key=group, year=year, date=day)
         context["profile"] = result
         context["raw_year"] = str(result.year)
+        # the rendered figures are cached with the profile (same key life: until reference data is loaded)
+        context["profile_cache_key"] = selectors.reference_cache_key(
+            "profile-html", result.group.key, result.year, day.isoformat() if day else "", translation.get_language()
+        )
+        context["profile_cache_seconds"] = getattr(settings, "REFERENCE_CACHE_SECONDS", 3600)
     except ApplicationError as exc:
         context["error"], status = exc.message, _status(exc)
     return _render(request, "regions/profile.html", context, status)

@@ -44,7 +44,7 @@ KNOWN_COLUMNS = frozenset(EXPORT_HEADER)
 #: Keys of GET /datavalues items that a client may send back unchanged; they are ignored on write.
 JSON_READ_ONLY_KEYS = frozenset({"unit_key", "unit_name", "status", "submission_id", "updated_at", "ref"})
 JSON_KEYS = frozenset({"unit", "period", "indicator", "option", "value", "is_estimate", "comment", "version"})
-JSON_TOP_KEYS = frozenset({"values", "reason", "count", "limit", "offset"})
+JSON_TOP_KEYS = frozenset({"values", "reason", "count", "limit", "offset", "next", "next_cursor"})
 
 # ASCII digits only: Python's \d, int() and Decimal() also read "١٢" and "１２" as 12.
 _MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)

@@ -104,7 +104,13 @@ class EntryForm:
         return [v for v in self.violations if v.severity != "error"]
 
     def row(self, key: str) -> EntryRow | None:
-        return next((r for r in self.rows if r.key == key), None)
+        """The row of `key` (`RETAIL`, `MARKETS__I`), by an index built once: a save that reports an error
+        per row looks rows up once each, never by a scan of the form."""
+        if self._by_key is None or len(self._by_key) != len(self.rows):
+            self._by_key = {r.key: r for r in self.rows}
+        return self._by_key.get(key)
+
+    _by_key: dict[str, EntryRow] | None = field(default=None, init=False, repr=False, compare=False)
 
 
 def fingerprint(value_text: str, is_estimate: bool, comment: str) -> str:
@@ -188,13 +194,28 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
             row.seen = fingerprint(row.input_value, row.is_estimate, row.comment)
 
     report = validate_submission(submission=submission)
+    general = _attach_violations(rows, report.violations)
+    return EntryForm(submission, spec, previous_spec, last_year_spec, rows, list(report.violations), general)
+
+
+def _attach_violations(rows: list[EntryRow], violations: list[Violation]) -> list[Violation]:
+    """Put each validation message on the rows it is about; returns those about no row of the form.
+
+    Rows are indexed once by indicator code and by row key, so each message looks up only the names it
+    carries (a message names an indicator — every row of it — or one row's key): rows + messages, not
+    rows × messages."""
+    by_name: dict[str, list[int]] = {}
+    for n, r in enumerate(rows):
+        by_name.setdefault(r.indicator.code, []).append(n)
+        if r.key != r.indicator.code:
+            by_name.setdefault(r.key, []).append(n)
     general: list[Violation] = []
-    for violation in report.violations:
+    for violation in violations:
         option = getattr(violation, "option", None)  # a finding about one disaggregation option only
+        found = sorted({n for name in violation.indicators for n in by_name.get(name, ())})
         matched = [
-            r for r in rows
-            if (r.indicator.code in violation.indicators or r.key in violation.indicators)
-            and (option is None or (r.option is not None and r.option.code == option))
+            r for r in (rows[n] for n in found)
+            if (option is None or (r.option is not None and r.option.code == option))
             and not (violation.total_row and r.option is not None)
         ]
         if not matched:
@@ -206,7 +227,7 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
                 r.warnings.append(violation.message)
             if violation.needs_comment and not r.comment.strip():
                 r.needs_comment = True
-    return EntryForm(submission, spec, previous_spec, last_year_spec, rows, list(report.violations), general)
+    return general
 
 
 def entry_rows(*, submission: Submission, user: Any, lang: str) -> list[EntryRow]:

@@ -383,10 +383,12 @@ class Submission(models.Model):
 class DataValue(models.Model):
     """One number: unit × indicator × period × disaggregation option (the natural key)."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey("regions.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # No single-column index on submission, unit, period or indicator: each is the leading column of a
+    # composite index below (an extra index only slows every write of values).
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values", db_index=False)
+    unit = models.ForeignKey("regions.AdminUnit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", db_index=False)
     option = models.ForeignKey(DisaggregationOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=6)
     is_estimate = models.BooleanField(_("estimate (ước tính)"), default=False)
@@ -406,6 +408,13 @@ class DataValue(models.Model):
         indexes = [
             models.Index(fields=["indicator", "period", "unit"], name="datavalue_ind_period_idx"),
             models.Index(fields=["submission", "indicator"], name="datavalue_submission_idx"),
+            # GET /api/v1/datavalues pages in (period, id) order (VALUE_ORDER) with a keyset cursor, also under a
+            # period filter (a period list is read in index order); `updated_since` for clients that sync.
+            models.Index(fields=["period", "id"], name="datavalue_period_id_idx"),
+            # …and under a `unit` filter: a unit's values in that order (a merged unit has values only after 2025,
+            # which a walk of the whole period order would reach last)
+            models.Index(fields=["unit", "period", "id"], name="datavalue_unit_period_idx"),
+            models.Index(fields=["updated_at"], name="datavalue_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -138,9 +138,11 @@ class DataValueOut(Schema):
 
 
 class DataValuePageOut(Schema):
-    count: int = Field(description="Values matching the filters (all pages)")
+    count: int | None = Field(description="Values matching the filters (all pages); null unless asked with count=true")
     limit: int
     offset: int
+    next: str | None = Field(None, description="URL of the next page (same filters, `cursor`); null on the last page")
+    next_cursor: str | None = Field(None, description="Send as `cursor` for the next page; null on the last page")
     values: list[DataValueOut]
 
 

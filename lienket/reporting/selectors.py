@@ -9,11 +9,13 @@ are independent and would move to a `selectors/` package first if the module kee
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ from lienket.core import clock
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import unit_key_parse, unit_key_resolve
-from lienket.regions.models import AdminUnit
+from lienket.regions.models import AdminUnit, GroupMembership
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import permissions
@@ -307,32 +309,52 @@ class DueItem:
 
 def due_soon(*, user: Any, on: dt.date | None = None, horizon_days: int = 45, lookback_days: int = 60) -> list[DueItem]:
     """Reports the user's units must send soon (due within `horizon_days`), and those past due in the last
-    `lookback_days` that are still not submitted."""
+    `lookback_days` that are still not submitted.
+
+    A fixed number of queries whatever the data sets and periods: the active data sets, the user's units'
+    group memberships (who reports is `reporting_units`' rule — member of the reporting group and a valid
+    unit on the due date — applied here in Python), and one query for every submission involved."""
     today = on or clock.today()
-    units = list(province_units(user))
-    if not units:
+    unit_ids = list(province_units(user).values_list("pk", flat=True))
+    if not unit_ids:
         return []
-    unit_ids = [u.pk for u in units]
-    items: list[DueItem] = []
-    for dataset in DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"):
+    datasets = list(DataSet.objects.filter(is_active=True).select_related("reporting_group").order_by("code"))
+    memberships: dict[int, list[GroupMembership]] = {}
+    for m in GroupMembership.objects.filter(
+        group_id__in={ds.reporting_group_id for ds in datasets}, unit_id__in=unit_ids
+    ).select_related("unit").order_by("unit__code"):
+        memberships.setdefault(m.group_id, []).append(m)
+    candidates: list[tuple[DataSet, PeriodSpec, dt.date, list[AdminUnit]]] = []
+    for dataset in datasets:
         for year in (today.year - 1, today.year, today.year + 1):
             for spec in periods_of_type(dataset.period_type, year):
                 due = dataset.due_date(spec)
                 if not today - dt.timedelta(days=lookback_days) <= due <= today + dt.timedelta(days=horizon_days):
                     continue
-                reporting = list(reporting_units(dataset=dataset, period=spec).filter(pk__in=unit_ids))
-                if not reporting:
-                    continue
-                subs = {
-                    s.unit_id: s
-                    for s in Submission.objects.filter(dataset=dataset, period__code=spec.code, unit__in=reporting)
-                    .select_related("period")
-                }
-                for unit in reporting:
-                    item = DueItem(dataset, spec, unit, due, subs.get(unit.pk), today)
-                    if due < today and item.done:
-                        continue
-                    items.append(item)
+                day = reporting_date(dataset=dataset, period=spec)
+                reporting = sorted(
+                    {m.unit.pk: m.unit for m in memberships.get(dataset.reporting_group_id, [])
+                     if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or m.valid_to >= day)
+                     and m.unit.is_valid_on(day)}.values(),
+                    key=lambda u: u.code,
+                )
+                if reporting:
+                    candidates.append((dataset, spec, due, reporting))
+    if not candidates:
+        return []
+    subs = {
+        (s.dataset_id, s.period.code, s.unit_id): s
+        for s in Submission.objects.filter(
+            dataset__in={c[0].pk for c in candidates}, period__code__in={c[1].code for c in candidates}, unit_id__in=unit_ids,
+        ).select_related("period")
+    }
+    items: list[DueItem] = []
+    for dataset, spec, due, reporting in candidates:
+        for unit in reporting:
+            item = DueItem(dataset, spec, unit, due, subs.get((dataset.pk, spec.code, unit.pk)), today)
+            if due < today and item.done:
+                continue
+            items.append(item)
     items.sort(key=lambda i: (i.due_date, i.dataset.code, i.unit.code))
     return items
 
@@ -426,6 +448,82 @@ def value_last_change(*, unit: AdminUnit, period: Period, indicator: Indicator, 
 
 
 # --- values across periods and across the 2025 merger ---------------------------------------------------
+
+
+#: The order GET /api/v1/datavalues pages in: one index (datavalue_period_id_idx) supplies it, also under a
+#: period filter, so a page — first or deep, through the keyset cursor — reads only its own rows.
+VALUE_ORDER = ("period_id", "id")
+
+
+@dataclass(frozen=True)
+class ValueFilter:
+    """The API's filters, already resolved to ids (None = no filter)."""
+
+    dataset_id: int | None = None
+    period_ids: list[int] | None = None
+    unit_ids: list[int] | None = None
+    indicator_id: int | None = None
+    status: str = ""
+    updated_since: dt.datetime | None = None
+
+
+def period_ids_between(*, first: PeriodSpec, last: PeriodSpec) -> list[int]:
+    """Stored periods of `first`'s kind from `first` to `last` (both included)."""
+    return list(
+        Period.objects.filter(period_type=first.period_type, start__gte=first.start, start__lte=last.start)
+        .order_by("start").values_list("pk", flat=True)
+    )
+
+
+def values_for_api(*, user: Any, filters: ValueFilter, after: tuple[int, int] | None = None) -> QuerySet[DataValue]:
+    """The values `user` may see (values_visible's rule) matching `filters`, in VALUE_ORDER, after the
+    (period id, value id) key `after` (a keyset cursor). No total count: ask `.count()` only when wanted."""
+    qs = DataValue.objects.all()
+    if not permissions.sees_every_submission(user):
+        subs = Submission.objects.all()
+        if filters.unit_ids is not None:
+            subs = subs.filter(unit_id__in=filters.unit_ids)
+        qs = qs.filter(submission__in=permissions.visible_submissions(user, subs).values("pk"))
+    period_ids = filters.period_ids
+    if filters.dataset_id is not None or filters.status:
+        reports = Submission.objects.all()
+        if filters.dataset_id is not None:
+            reports = reports.filter(dataset_id=filters.dataset_id)
+        if filters.status:
+            reports = reports.filter(status=filters.status)
+        qs = qs.filter(submission__in=reports.values("pk"))
+        # A report belongs to one period: name the periods of the matching reports too, so that the walk in
+        # period order visits only those (the drafts are the last months: without this it would read every
+        # earlier value first). One small query on the reports.
+        report_periods = set(reports.values_list("period_id", flat=True).distinct())
+        period_ids = sorted(report_periods if period_ids is None else report_periods & set(period_ids))
+    if period_ids is not None:
+        qs = qs.filter(period_id__in=period_ids)
+    if filters.unit_ids is not None:
+        qs = qs.filter(unit_id__in=filters.unit_ids)
+    if filters.indicator_id is not None:
+        qs = qs.filter(indicator_id=filters.indicator_id)
+    if filters.updated_since is not None:
+        qs = qs.filter(updated_at__gte=filters.updated_since)
+    if after is not None:
+        qs = qs.filter(TupleGreaterThan(Tuple(F("period_id"), F("id")), after))
+    return qs.select_related("unit", "period", "indicator", "option", "submission").order_by(*VALUE_ORDER)
+
+
+def values_page(qs: QuerySet[DataValue], start: int, stop: int, *, unit_ids: list[int] | None = None) -> QuerySet[DataValue]:
+    """Rows `start`…`stop` of `values_for_api`'s queryset, chosen on the values table alone and only then joined
+    to their unit, period, indicator, option and report: a filter that leaves tens of thousands of candidates
+    sorts narrow rows instead of joined ones, and planning stays cheap.
+
+    Several unit records (a code carried before and after the 2025 merger): each record's keys come from its
+    own index range (datavalue_unit_period_idx), merged here — one query per record, never a sort of both."""
+    keys = qs.select_related(None)
+    if unit_ids is not None and len(unit_ids) > 1:
+        runs = [list(keys.filter(unit_id=u).values_list(*VALUE_ORDER)[:stop]) for u in unit_ids]
+        chosen_ids: Any = [pk for _period, pk in list(heapq.merge(*runs))[start:stop]]
+    else:
+        chosen_ids = keys.values("pk")[start:stop]
+    return DataValue.objects.filter(pk__in=chosen_ids).order_by(*VALUE_ORDER)
 
 
 def values_visible(

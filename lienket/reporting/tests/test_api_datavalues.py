@@ -376,12 +376,12 @@ def test_province_user_sees_own_values_and_only_accepted_values_of_others(w):
     phutho = as_token(w.users["phutho_officer"])
 
     own_only = phutho.get("/datavalues").json()
-    hanoi_asked = phutho.get("/datavalues", unit="01").json()
+    hanoi_asked = phutho.get("/datavalues", unit="01", count=True).json()
     hanoi_csv = csv_text(phutho.get("/datavalues", format="csv"))
     submissions = phutho.get("/submissions").json()["submissions"]
 
     assert [(v["unit"], v["value"]) for v in own_only["values"]] == [("25", "3")]
-    assert hanoi_asked == {"count": 0, "limit": 1000, "offset": 0, "values": []}
+    assert hanoi_asked == {"count": 0, "limit": 1000, "offset": 0, "next": None, "next_cursor": None, "values": []}
     assert "\r\n01," not in hanoi_csv
     assert [s["unit"] for s in submissions] == ["25"]
 
@@ -408,15 +408,15 @@ def test_value_filters_and_paging(w):
     _write(w.users["hanoi_officer"], ("01", "CCN_AREA", "5.5", "2026S1"))
     api = as_token(w.users["hanoi_director"])
 
-    assert api.get("/datavalues").json()["count"] == 5
-    assert api.get("/datavalues", period="202603").json()["count"] == 3
-    assert api.get("/datavalues", period="2026-04").json()["count"] == 1
+    assert api.get("/datavalues", count=True).json()["count"] == 5
+    assert api.get("/datavalues", period="202603", count=True).json()["count"] == 3
+    assert api.get("/datavalues", period="2026-04", count=True).json()["count"] == 1
     assert api.get("/datavalues", dataset="BC-6THANG").json()["values"][0]["value"] == "5.5"
-    assert api.get("/datavalues", indicator="RETAIL").json()["count"] == 2
-    assert api.get("/datavalues", status="draft").json()["count"] == 5
-    assert api.get("/datavalues", status="accepted").json()["count"] == 0
-    page = api.get("/datavalues", period="202603", limit=2, offset=0).json()
-    rest = api.get("/datavalues", period="202603", limit=2, offset=2).json()
+    assert api.get("/datavalues", indicator="RETAIL", count=True).json()["count"] == 2
+    assert api.get("/datavalues", status="draft", count=True).json()["count"] == 5
+    assert api.get("/datavalues", status="accepted", count=True).json()["count"] == 0
+    page = api.get("/datavalues", period="202603", limit=2, offset=0, count=True).json()
+    rest = api.get("/datavalues", period="202603", limit=2, offset=2, count=True).json()
     assert (page["count"], len(page["values"]), len(rest["values"])) == (3, 2, 1)
     assert {v["indicator"] for v in page["values"] + rest["values"]} == {"RETAIL", "EXPORT", "IIP"}
 
@@ -446,7 +446,7 @@ def test_bad_value_filters_are_clear_errors(w, query, status, code):
 def test_csv_export_is_an_excel_friendly_attachment(w):
     _write(w.users["hanoi_officer"], ("01", "RETAIL", "1234.5", None))
 
-    response = as_token(w.users["hanoi_officer"]).get("/datavalues", format="csv", dataset="BC-THANG", period="202603")
+    response = as_token(w.users["hanoi_officer"]).get("/datavalues", format="csv", dataset="BC-THANG", period="202603", count=True)
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
