@@ -3,9 +3,11 @@ the public statistics page (/thong-ke/, accepted figures only, with source and a
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,10 +15,12 @@ from django.views.decorators.http import require_GET
 from lienket.core import clock
 from lienket.core.errors import ApplicationError
 from lienket.regions.keys import unit_key_resolve
+from lienket.reporting.aggregates import figures_version
 from lienket.reporting.models import Indicator
+from lienket.reporting.permissions import figures_view_is_public
 
 from .query import bad, query_parse
-from .selectors import Table, accepted_at, analytics_table, key_indicators, latest_period
+from .selectors import CACHE_SECONDS, Table, accepted_at, analytics_table, key_indicators, latest_period
 from .tilemap import tile_map
 from .views import figure_json, lang
 
@@ -32,10 +36,23 @@ def _table(user: Any, **params: str) -> Table:
 
 
 def _page(request: HttpRequest, template: str, build: Any) -> HttpResponse:
+    """The page. For viewers of the published figures its data (not the HTML: that carries the viewer's name and
+    CSRF token) is cached under the figures' version, replaced on every accept/reopen — a busy dashboard is
+    computed once per change of the data and stays fresh."""
     try:
-        return render(request, template, build())
+        if figures_view_is_public(request.user):
+            key = "analytics:page:" + hashlib.sha256(repr((
+                figures_version(), lang(), request.path, sorted(request.GET.lists()),
+            )).encode()).hexdigest()
+            context = cache.get(key)
+            if context is None:
+                context = build()
+                cache.set(key, context, CACHE_SECONDS)
+        else:
+            context = build()
     except ApplicationError as exc:
         return render(request, template, {"error": exc.message}, status=400 if exc.status != 404 else 404)
+    return render(request, template, context)
 
 
 def _codes(inds: list[Indicator], *, summable: bool) -> str:

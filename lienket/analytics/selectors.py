@@ -22,24 +22,35 @@ read and checked together (tests/test_engine.py follows the same order).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienket.core.formats import format_number
 from lienket.regions.models import AdminUnit, GroupMembership, UnitGroup, UnitStat
-from lienket.reporting.aggregates import RollUp, Sources, UnitValue, indicator_closure, source_unit_ids, stored_values
+from lienket.regions.selectors import reference_cached
+from lienket.reporting.aggregates import (
+    RollUp,
+    Sources,
+    UnitValue,
+    figures_version,
+    indicator_closure,
+    source_unit_ids,
+    stored_values,
+)
 from lienket.reporting.models import DataValue, DisaggregationOption, Indicator, Target
 from lienket.reporting.periods import PeriodSpec, PeriodType, month
-from lienket.reporting.permissions import figures_visible_submissions
+from lienket.reporting.permissions import figures_view_is_public, figures_visible_submissions
 
 from .query import Query
 
 HUNDRED = Decimal(100)
+CACHE_SECONDS = 600  # a bound only: the figures' version changes on every accept/reopen
 Agg = Indicator.Aggregation
 TimeAgg = Indicator.TimeAggregation
 
@@ -147,13 +158,19 @@ class Engine:
         self.sources = Sources()
         self.indicators = indicator_closure(query.indicators)
         self._members: dict[tuple[int, dt.date], list[AdminUnit]] = {}
+        self._memberships: dict[int, list[GroupMembership]] = {}
+        self._rules: dict[tuple[int, bool], str] = {}
         days: set[dt.date] = set()
         codes: set[str] = set()
+        # only the periods the measure needs: the asked ones (and their months when not stored as such), the
+        # same periods a year earlier for a change, the months from January for a year-to-date
+        wants_last_year = query.measure in ("yoy", "yoy_abs")
+        wants_ytd = query.measure in ("ytd", "plan_pct")
         for spec in query.periods:
-            for s in (spec, spec.same_period_last_year()):
+            for s in (spec, spec.same_period_last_year()) if wants_last_year else (spec,):
                 days.add(s.end)
                 codes.add(s.code)
-                for m in ytd_span(s):
+                for m in (ytd_span(s) if wants_ytd else months_of(s) if s.period_type != PeriodType.MONTH else []):
                     codes.add(m.code)
                     days.add(m.end)
         self.entities = self._entities()
@@ -165,14 +182,16 @@ class Engine:
             for day in days:
                 for u in self.members(g, day):
                     units[u.pk] = u
-        self.national = AdminUnit.objects.filter(level=AdminUnit.Level.COUNTRY).first()
+        all_units = reference_cached("analytics.units", (), lambda: {u.pk: u for u in AdminUnit.objects.all()})
+        self.national = next((u for u in all_units.values() if u.level == AdminUnit.Level.COUNTRY), None)
         if self.national is not None:
             units[self.national.pk] = self.national
         ids = source_unit_ids(units.values(), days, self.sources)
+        option_ids = {o.pk for o in query.options if o is not None}
         values = stored_values(submissions=figures_visible_submissions(user), unit_ids=ids, indicator_ids=self.indicators,
-                               period_codes=codes)
+                               period_codes=codes, option_ids=option_ids, with_total=None in query.options)
         self.rollup = RollUp(values, self.indicators, self.sources)
-        self.units_by_id = {u.pk: u for u in AdminUnit.objects.filter(pk__in=ids)}
+        self.units_by_id = {pk: all_units[pk] for pk in ids if pk in all_units}
         self.generated_at = timezone.now()
 
     # --- who is in the answer ---------------------------------------------------------------------------
@@ -181,11 +200,17 @@ class Engine:
         return [e.group for e in self.entities if e.group is not None]
 
     def members(self, group: UnitGroup, day: dt.date) -> list[AdminUnit]:
+        """The group's members on `day` (membership and unit record both valid then); one query per group."""
         key = (group.pk, day)
         if key not in self._members:
-            on = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            ids = GroupMembership.objects.filter(on, group=group).values("unit_id")
-            self._members[key] = list(AdminUnit.objects.valid_on(day).filter(pk__in=ids).order_by("code"))
+            if group.pk not in self._memberships:
+                self._memberships[group.pk] = reference_cached(
+                    "analytics.memberships", (group.pk,),
+                    lambda: list(GroupMembership.objects.filter(group=group).select_related("unit")))
+            found = {m.unit.pk: m.unit for m in self._memberships[group.pk]
+                     if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or m.valid_to >= day)
+                     and m.unit.is_valid_on(day)}
+            self._members[key] = sorted(found.values(), key=lambda u: u.code)
         return self._members[key]
 
     def _entities(self) -> list[Entity]:
@@ -327,6 +352,12 @@ class Engine:
     # --- measures -------------------------------------------------------------------------------------------
 
     def rule_text(self, ind: Indicator, ent: Entity) -> str:
+        key = (ind.pk, ent.kind == "unit")
+        if key not in self._rules:
+            self._rules[key] = self._rule_text(ind, ent)
+        return self._rules[key]
+
+    def _rule_text(self, ind: Indicator, ent: Entity) -> str:
         time = {
             TimeAgg.SUM: _("months summed"), TimeAgg.LAST: _("last value in the period"),
             TimeAgg.AVERAGE: _("average of months"), TimeAgg.NONE: _("not aggregated over time"),
@@ -530,7 +561,21 @@ def _option_label(opt: DisaggregationOption | None) -> str:
 
 
 def analytics_table(*, user: Any, query: Query, lang: str = "vi") -> Table:
-    """Answer `query` as `user` may see it, laid out with `query.by` in the rows."""
+    """Answer `query` as `user` may see it, laid out with `query.by` in the rows. For viewers of the published
+    figures (everybody but a province's own people) the answer is cached under the figures' version, which the
+    workflow service replaces when a submission is accepted or reopened — fresh as soon as that commits."""
+    if not figures_view_is_public(user):
+        return _analytics_table(user=user, query=query, lang=lang)
+    key = "analytics:table:" + hashlib.sha256(
+        repr((figures_version(), lang, sorted(query.params().items()))).encode()).hexdigest()
+    table = cache.get(key)
+    if table is None:
+        table = _analytics_table(user=user, query=query, lang=lang)
+        cache.set(key, table, CACHE_SECONDS)
+    return table
+
+
+def _analytics_table(*, user: Any, query: Query, lang: str = "vi") -> Table:
     engine = Engine(user=user, query=query)
     engine.lang = lang
     q = query

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lienket.regions.models import AdminUnit, UnitSuccession
-from lienket.regions.selectors import unit_predecessors_on, unit_successors_on
+from lienket.regions.selectors import reference_cached, unit_predecessors_on, unit_successors_on
 
 from . import permissions
 from .models import DataValue, Indicator, Submission, SubmissionStatus
@@ -44,11 +44,16 @@ class Stored:
 
 def stored_values(
     *, submissions: QuerySet[Submission], unit_ids: Iterable[int], indicator_ids: Iterable[int],
-    period_codes: Iterable[str] | None = None, year: int | None = None,
+    period_codes: Iterable[str] | None = None, year: int | None = None, option_ids: Iterable[int] | None = None,
+    with_total: bool = True,
 ) -> dict[Key, Stored]:
     """Stored values of the given units, indicators and periods whose submission is in `submissions` (the
-    caller's visibility), as {key: Stored}, in one query of plain tuples."""
+    caller's visibility), as {key: Stored}, in one query of plain tuples. `option_ids` (with `with_total` for the
+    total without option) narrows the disaggregation options fetched; default all."""
     values = DataValue.objects.filter(unit_id__in=list(unit_ids), indicator_id__in=list(indicator_ids))
+    if option_ids is not None:
+        chosen = Q(option_id__in=list(option_ids))
+        values = values.filter(chosen | Q(option__isnull=True) if with_total else chosen)
     if period_codes is not None:
         values = values.filter(period__code__in=list(period_codes))
     if year is not None:
@@ -90,7 +95,11 @@ class Sources:
     def of(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
         key = (unit.pk, day)
         if key not in self._cache:
-            self._cache[key] = self._compute(unit, day)
+            if unit.is_valid_on(day):
+                self._cache[key] = (self.OWN, ((unit.pk, Decimal(1)),))
+            else:  # the mapping changes only when reference data is loaded: cached until then
+                self._cache[key] = reference_cached("aggregates.sources", (unit.pk, day.isoformat()),
+                                                    lambda: self._compute(unit, day))
         return self._cache[key]
 
     def _compute(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
@@ -229,3 +238,35 @@ class ValueLookup:
     def get(self, indicator: Indicator, option: Any, period_code: str) -> UnitValue:
         """The unit's own value; else, for a unit formed by a merger, the roll-up of its predecessors."""
         return self.rollup.value(self.unit, indicator, option.pk if option else 0, parse_period(period_code))
+
+
+# --- the version of the published figures ----------------------------------------------------------------
+# Accepted values change only when a submission is accepted or reopened (accepted data is locked). The workflow
+# service bumps this version in that transaction (now, and again when it commits), so anything computed from
+# accepted values alone — analytics' tables and dashboards for the Ministry and the public — may be cached under
+# it and is fresh the moment the acceptance commits.
+
+FIGURES_VERSION_KEY = "reporting:figures-version"
+
+
+def figures_version() -> str:
+    from django.core.cache import cache
+
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        import uuid
+
+        cache.add(FIGURES_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(FIGURES_VERSION_KEY) or "0"
+    return str(version)
+
+
+def figures_changed() -> None:
+    """Accepted figures changed (accept, reopen): forget everything cached under the old version."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.set(FIGURES_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(FIGURES_VERSION_KEY, uuid.uuid4().hex, None))

@@ -67,6 +67,14 @@ def figures_visible_submissions(user: Any, qs: QuerySet[Submission] | None = Non
     return qs.filter(accepted | Q(unit_id__in=own_units))
 
 
+def figures_view_is_public(user: Any) -> bool:
+    """Whether `user` sees exactly the published (accepted) figures — everybody but a province's own people —
+    so that what is computed for one such viewer may be shared with the others."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return not user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).exists()
+
+
 def edit_refusal(user: Any, submission: Submission, *, on: dt.date | None = None) -> str | None:
     """Why `user` may not change values of `submission` now, or None if they may."""
     if not is_province_user_of(user, submission.unit):

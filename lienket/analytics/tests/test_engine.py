@@ -213,3 +213,17 @@ def test_bad_parameters_name_the_parameter(w):
 def test_a_period_range_expands(w):
     q = query_parse({"indicator": "EXPORT", "period": "202411..202502"})
     assert [p.code for p in q.periods] == ["202411", "202412", "202501", "202502"]
+
+
+@pytest.mark.django_db
+def test_an_accepted_value_shows_at_once_although_published_figures_are_cached(w):
+    from lienket.reporting.services import submission_transition
+
+    w.put(w.phutho_old, "202401", EXPORT=20)
+    w.put(w.vinhphuc_old, "202401", EXPORT=30)
+    sub = w.put(w.hanoi, "202401", status="approved", EXPORT=100)
+    assert run(w, indicator="EXPORT", period="202401")[("north", "EXPORT||202401")].value == Decimal(50)  # now cached
+    submission_transition(submission=sub, actor=w.users["coordinator"], action="accept")
+    assert run(w, indicator="EXPORT", period="202401")[("north", "EXPORT||202401")].value == Decimal(150)
+    submission_transition(submission=sub, actor=w.users["coordinator"], action="reopen", reason="sửa số")
+    assert run(w, indicator="EXPORT", period="202401")[("north", "EXPORT||202401")].value == Decimal(50)
