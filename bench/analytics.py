@@ -217,6 +217,8 @@ def _http(database_url: str, connections_: int, seconds: float, period: str) -> 
                    cwd=ROOT, env=env, check=True)
     port = 18718
     out: list[tuple[str, float, int]] = []
+    # the published-figures cache is shared by the workers through Redis (as in production)
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
     proc = _gunicorn(database_url, port, static_root, "600", 3)
     try:
         for path in ("/healthz", f"/analytics/dashboard/?period={period}", "/healthz"):

@@ -4,10 +4,12 @@ the public statistics page (/thong-ke/, accepted figures only, with source and a
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -20,7 +22,15 @@ from lienket.reporting.models import Indicator
 from lienket.reporting.permissions import figures_view_is_public
 
 from .query import bad, query_parse
-from .selectors import CACHE_SECONDS, Table, accepted_at, analytics_table, key_indicators, latest_period
+from .selectors import (
+    CACHE_SECONDS,
+    Table,
+    accepted_at,
+    analytics_table,
+    key_indicators,
+    latest_period,
+    published_cache,
+)
 from .tilemap import tile_map
 from .views import figure_json, lang
 
@@ -36,23 +46,20 @@ def _table(user: Any, **params: str) -> Table:
 
 
 def _page(request: HttpRequest, template: str, build: Any) -> HttpResponse:
-    """The page. For viewers of the published figures its data (not the HTML: that carries the viewer's name and
-    CSRF token) is cached under the figures' version, replaced on every accept/reopen — a busy dashboard is
-    computed once per change of the data and stays fresh."""
+    """The page. For viewers of the published figures its content (between the header and the footer, which carry
+    the viewer's name and CSRF token) is cached under the figures' version, replaced on every accept/reopen — a
+    busy dashboard is computed and rendered once per change of the data, and stays fresh."""
+    public = published_cache() and figures_view_is_public(request.user)
+    key = uuid.uuid4().hex  # a private view: a key nobody asks for again, kept 0 s
+    if public:
+        key = hashlib.sha256(repr((figures_version(), lang(), request.path, sorted(request.GET.lists()))).encode()).hexdigest()
+    meta = {"figures_key": key, "fragment_seconds": CACHE_SECONDS if public else 0}
+    if public and cache.get(make_template_fragment_key("analytics_page", [key])) is not None:
+        return render(request, template, meta)
     try:
-        if figures_view_is_public(request.user):
-            key = "analytics:page:" + hashlib.sha256(repr((
-                figures_version(), lang(), request.path, sorted(request.GET.lists()),
-            )).encode()).hexdigest()
-            context = cache.get(key)
-            if context is None:
-                context = build()
-                cache.set(key, context, CACHE_SECONDS)
-        else:
-            context = build()
+        return render(request, template, {**build(), **meta})
     except ApplicationError as exc:
-        return render(request, template, {"error": exc.message}, status=400 if exc.status != 404 else 404)
-    return render(request, template, context)
+        return render(request, template, {"error": exc.message, **meta}, status=400 if exc.status != 404 else 404)
 
 
 def _codes(inds: list[Indicator], *, summable: bool) -> str:

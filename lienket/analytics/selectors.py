@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -560,11 +561,17 @@ def _option_label(opt: DisaggregationOption | None) -> str:
     return opt.name if opt is not None else ""
 
 
+def published_cache() -> bool:
+    """Whether answers of published figures are cached: only with a cache every process shares (REDIS_URL), since
+    the version that invalidates them is replaced in the process that accepted (setting ANALYTICS_PUBLISHED_CACHE)."""
+    return bool(getattr(settings, "ANALYTICS_PUBLISHED_CACHE", bool(getattr(settings, "REDIS_URL", ""))))
+
+
 def analytics_table(*, user: Any, query: Query, lang: str = "vi") -> Table:
     """Answer `query` as `user` may see it, laid out with `query.by` in the rows. For viewers of the published
     figures (everybody but a province's own people) the answer is cached under the figures' version, which the
     workflow service replaces when a submission is accepted or reopened — fresh as soon as that commits."""
-    if not figures_view_is_public(user):
+    if not (published_cache() and figures_view_is_public(user)):
         return _analytics_table(user=user, query=query, lang=lang)
     key = "analytics:table:" + hashlib.sha256(
         repr((figures_version(), lang, sorted(query.params().items()))).encode()).hexdigest()
