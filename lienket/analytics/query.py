@@ -137,7 +137,8 @@ def query_parse(params: Any) -> Query:
     if fmt not in FORMATS:
         raise bad("format", _("one of %(choices)s") % {"choices": ", ".join(FORMATS)})
     threshold: Decimal | str | None = None
-    raw_threshold = (_split(get("threshold")) or [None])[0]
+    thresholds = _split(get("threshold"))
+    raw_threshold = thresholds[0] if thresholds else None
     if raw_threshold is not None:
         if raw_threshold in ("group", "national"):
             threshold = raw_threshold

@@ -331,8 +331,8 @@ class Engine:
         ok_idx = [i for i, g in enumerate(gots) if g.value is not None and (not weights or weights[i].value is not None)]
         missing = [members[i].name for i in range(len(members)) if i not in ok_idx]
         if ind.aggregation == Agg.WEIGHTED_AVERAGE:
-            wsum = sum((weights[i].value for i in ok_idx), Decimal(0))  # type: ignore[misc]
-            vsum = sum((gots[i].value * weights[i].value for i in ok_idx), Decimal(0))  # type: ignore[operator]
+            wsum = sum((weights[i].value or Decimal(0) for i in ok_idx), Decimal(0))
+            vsum = sum(((gots[i].value or Decimal(0)) * (weights[i].value or Decimal(0)) for i in ok_idx), Decimal(0))
             value = vsum / wsum if wsum else None
         else:
             value = sum((gots[i].value for i in ok_idx), Decimal(0)) if ok_idx else None  # type: ignore[misc]
@@ -359,20 +359,22 @@ class Engine:
         return self._rules[key]
 
     def _rule_text(self, ind: Indicator, ent: Entity) -> str:
-        time = {
+        times: dict[str, str] = {
             TimeAgg.SUM: _("months summed"), TimeAgg.LAST: _("last value in the period"),
             TimeAgg.AVERAGE: _("average of months"), TimeAgg.NONE: _("not aggregated over time"),
-        }[ind.time_aggregation] if not ind.cumulative_ytd else _("cumulative (lũy kế): never summed over months")
+        }
+        time = times[ind.time_aggregation] if not ind.cumulative_ytd else _("cumulative (lũy kế): never summed over months")
         if ent.kind == "unit":
             return _("The unit's own value; over time: %(time)s.") % {"time": time}
-        across = {
+        acrosses: dict[str, str] = {
             Agg.SUM: _("sum of the members' values"),
             Agg.RATIO: _("Σ numerator ÷ Σ denominator × %(factor)s (never an average of the members' ratios)")
             % {"factor": format_number(ind.ratio_factor.normalize(), None, self.lang)},
             Agg.WEIGHTED_AVERAGE: _("average weighted by %(weight)s") % {
                 "weight": self.indicators[ind.weight_indicator_id].code if ind.weight_indicator_id else ""},
             Agg.NONE: _("not aggregatable (an index without weights): shown per unit only"),
-        }[ind.aggregation]
+        }
+        across = acrosses[ind.aggregation]
         return _("Across units: %(across)s; over time: %(time)s.") % {"across": across, "time": time}
 
     def cell(self, ent: Entity, ind: Indicator, opt: int, spec: PeriodSpec) -> Cell:
@@ -423,7 +425,8 @@ class Engine:
                 value = None
             else:
                 peers = [self.base(e, ind, opt, spec).value for e in self.entities if e.kind != "group"]
-                value = Decimal(1 + sum(1 for p in peers if p is not None and p > got.value))  # type: ignore[operator]
+                base_value = got.value or Decimal(0)
+                value = Decimal(1 + len([p for p in peers if p is not None and p > base_value]))
                 rule = _("Rank among the units shown, 1 = highest; ") + rule
         elif m == "count_above":
             return self._count_cell(ent, ind, opt, spec)
@@ -480,10 +483,10 @@ class Engine:
             year = years[0]
         else:
             year = years[-1]
-        found = dict(stats.filter(year=year).values_list("unit_id", "value"))
-        if any(i not in found for i, _s in ids):
+        by_unit: dict[int, Decimal] = dict(stats.filter(year=year).values_list("unit_id", "value"))
+        if any(i not in by_unit for i, _s in ids):
             return None, year
-        return sum((found[i] * s for i, s in ids), Decimal(0)), year
+        return sum((by_unit[i] * s for i, s in ids), Decimal(0)), year
 
     def _count_cell(self, ent: Entity, ind: Indicator, opt: int, spec: PeriodSpec) -> Cell:
         q = self.query
@@ -631,7 +634,7 @@ def indicator_choices() -> list[Indicator]:
     return list(Indicator.objects.filter(is_active=True).order_by("sort_order", "code"))
 
 
-def accepted_at(*, indicator_ids: list[int], unit_ids: list[int], period_codes: list[str]) -> dict[tuple[int, str], dt.datetime]:
+def accepted_at(*, indicator_ids: list[int], unit_ids: list[int], period_codes: list[str]) -> dict[tuple[int, str], dt.datetime | None]:
     """When each (unit, period) figure of these indicators was accepted (the public page states it)."""
     rows = (DataValue.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids, period__code__in=period_codes,
                                      submission__status="accepted")

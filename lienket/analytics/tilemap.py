@@ -80,7 +80,8 @@ def tile_map(table: Table, column: int = 0) -> TileMap:
             text = "—"
         else:
             row, cell = row_cell
-            klass = sum(1 for b in bounds if cell.value > b)  # type: ignore[operator]
+            value = cell.value or Decimal(0)
+            klass = len([b for b in bounds if value > b])
             fill, ink = PALETTE[klass]
             name = row.label
             text = cell.display()
