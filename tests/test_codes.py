@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from lienket.analytics.codes import AuditAction as AnalyticsAction
+from lienket.analytics.codes import ErrorCode as AnalyticsErrorCode
 from lienket.core.codes import ErrorCode as CoreErrorCode
 from lienket.core.codes import error_codes
 from lienket.regions.codes import ErrorCode as RegionsErrorCode
@@ -23,8 +25,8 @@ from lienket.users.codes import ErrorCode as UsersErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
-ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction]
-ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode]
+ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, AnalyticsAction]
+ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, AnalyticsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.

@@ -8,7 +8,6 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     ANALYTICS_BAD_PARAMETER = "analytics_bad_parameter"
-    ANALYTICS_TOO_LARGE = "analytics_too_large"
     BOUNDARIES_INVALID = "boundaries_invalid"
 
 

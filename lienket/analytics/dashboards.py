@@ -21,6 +21,7 @@ from lienket.reporting.aggregates import figures_version
 from lienket.reporting.models import Indicator
 from lienket.reporting.permissions import figures_view_is_public
 
+from .models import Boundaries
 from .query import bad, query_parse
 from .selectors import (
     CACHE_SECONDS,
@@ -31,7 +32,7 @@ from .selectors import (
     latest_period,
     published_cache,
 )
-from .tilemap import tile_map
+from .tilemap import MERGER, boundary_map, tile_map
 from .views import figure_json, lang
 
 
@@ -145,7 +146,12 @@ def map_view(request: HttpRequest) -> HttpResponse:
         indicator = request.GET.get("indicator") or (inds[0].code if inds else "")
         measure = request.GET.get("measure") or "value"
         table = _table(request.user, indicator=indicator, period=period, group="north", by="unit", measure=measure)
-        return {"map": tile_map(table), "table": table, "period": period, "indicator": indicator, "measure": measure,
+        day = table.query.periods[-1].end
+        after = day >= MERGER
+        uploaded = next((b for b in Boundaries.objects.order_by("-valid_on", "-uploaded_at")
+                         if (b.valid_on >= MERGER) == after), None)
+        drawn = boundary_map(table, uploaded) if uploaded is not None else tile_map(table)
+        return {"map": drawn, "table": table, "period": period, "indicator": indicator, "measure": measure,
                 "indicators": inds}
     return _page(request, "analytics/map.html", build)
 

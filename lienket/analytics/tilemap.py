@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,7 @@ class Tile:
     ink: str
     text: str
     label: str
+    path: str = ""  # an uploaded boundary (SVG path), drawn instead of the square
 
 
 @dataclass
@@ -59,6 +61,7 @@ class TileMap:
     legend: list[tuple[str, str]]
     title: str
     layout: str
+    source: str = ""  # the uploaded boundaries' source, when drawn from them
 
 
 def tile_map(table: Table, column: int = 0) -> TileMap:
@@ -96,3 +99,36 @@ def tile_map(table: Table, column: int = 0) -> TileMap:
     height = (max(y for _x, y in layout.values()) + 1) * (TILE + GAP)
     return TileMap(tiles, width, height, legend, f"{col.label} ({col.uom})",
                    _("28 units (before 1/7/2025)") if layout is LAYOUT_28 else _("18 units (from 1/7/2025)"))
+
+
+def boundary_map(table: Table, boundaries: Any, column: int = 0, width: int = 600) -> TileMap:
+    """The map drawn from uploaded boundaries (equirectangular, north up), coloured as the tile grid."""
+    import math
+
+    grid = tile_map(table, column)
+    rows = {r.key.split("@")[0]: r for r in table.rows if r.kind == "unit"}
+    features = boundaries.geojson["features"]
+    rings = [ring for f in features for poly in (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon"
+                                                 else [f["geometry"]["coordinates"]]) for ring in poly]
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
+    kx = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    scale = width / max((max(lons) - min(lons)) * kx, 1e-9)
+    height = int((max(lats) - min(lats)) * scale) + 1
+
+    def xy(p: list[float]) -> str:
+        return f"{(p[0] - min(lons)) * kx * scale:.1f},{(max(lats) - p[1]) * scale:.1f}"
+
+    tiles: list[Tile] = []
+    by_code = {t.code: t for t in grid.tiles}
+    for f in features:
+        code = str(f["properties"]["code"])
+        polys = f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]]
+        path = " ".join("M" + " L".join(xy(p) for p in ring) + " Z" for poly in polys for ring in poly)
+        tile = by_code.get(code)
+        if tile is None:
+            row = rows.get(code)
+            fill, ink = NO_DATA
+            tile = Tile(code, row.label if row else code, 0, 0, fill, ink, "—", f"{code}: —")
+        tiles.append(Tile(tile.code, tile.name, 0, 0, tile.fill, tile.ink, tile.text, tile.label, path))
+    return TileMap(tiles, width, height, grid.legend, grid.title, boundaries.name, boundaries.source)
