@@ -156,7 +156,7 @@ class Engine:
         self.user = user
         self.query = query
         self.lang = "vi"
-        self.sources = Sources()
+        self.sources = Sources(shared=True)
         self.indicators = indicator_closure(query.indicators)
         self._members: dict[tuple[int, dt.date], list[AdminUnit]] = {}
         self._memberships: dict[int, list[GroupMembership]] = {}

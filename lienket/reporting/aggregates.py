@@ -89,17 +89,23 @@ class Sources:
 
     OWN, PREDECESSORS, NOT_COMPARABLE = "own", "predecessors", "not_comparable"
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared: bool = False) -> None:
+        """`shared`: also keep the answers in Django's cache until reference data is loaded again (analytics asks
+        about many dates); otherwise per instance only (the entry form asks about one or two, and its query count
+        stays the same whatever the cache holds)."""
         self._cache: dict[tuple[int, dt.date], tuple[str, tuple[tuple[int, Decimal], ...]]] = {}
+        self.shared = shared
 
     def of(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
         key = (unit.pk, day)
         if key not in self._cache:
             if unit.is_valid_on(day):
                 self._cache[key] = (self.OWN, ((unit.pk, Decimal(1)),))
-            else:  # the mapping changes only when reference data is loaded: cached until then
+            elif self.shared:  # the mapping changes only when reference data is loaded: cached until then
                 self._cache[key] = reference_cached("aggregates.sources", (unit.pk, day.isoformat()),
                                                     lambda: self._compute(unit, day))
+            else:
+                self._cache[key] = self._compute(unit, day)
         return self._cache[key]
 
     def _compute(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
