@@ -37,7 +37,7 @@ def lang() -> str:
 
 
 def figure_json(table: Any, *, one_measure: bool = False) -> str:
-    """The chart's JSON for a `<script type="application/json">` block (`<` escaped, so no `</script>`)."""
+    """The chart's JSON for the chart's `data-figure` attribute (the template escapes it)."""
     return json.dumps(charts.table_figure(table, one_measure=one_measure), ensure_ascii=False).replace("<", "\\u003c")
 
 

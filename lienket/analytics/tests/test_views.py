@@ -15,8 +15,8 @@ def test_pivot_shows_the_table_explanation_chart_and_export_links(w, client):
     assert "120,0" in html  # the partial total in Vietnamese format
     assert "2/3" in html
     assert 'id="why-' in html
-    assert 'type="application/json" id="pivot-figure"' in html
-    assert '"separators": ",."' in html
+    assert 'data-figure="{&quot;data&quot;' in html
+    assert "&quot;separators&quot;: &quot;,.&quot;" in html
     assert "/api/v1/analytics?indicator=EXPORT&amp;period=202401" in html
     assert "<script>" not in html
 

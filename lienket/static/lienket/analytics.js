@@ -1,13 +1,11 @@
-/* LienKet analytics: draw every chart whose figure (plotly JSON) sits in a <script type="application/json">
-   block named by data-chart — no inline script (CSP). Vietnamese separators come in the figure's layout. */
+/* LienKet analytics: draw every chart whose figure (plotly JSON) sits in its data-figure attribute — no inline
+   script (CSP). Vietnamese separators come in the figure's layout. */
 (function () {
   "use strict";
   function draw() {
     if (!window.Plotly) { return; }
-    document.querySelectorAll("[data-chart]").forEach(function (el) {
-      var block = document.getElementById(el.getAttribute("data-chart"));
-      if (!block) { return; }
-      var fig = JSON.parse(block.textContent);
+    document.querySelectorAll("[data-figure]").forEach(function (el) {
+      var fig = JSON.parse(el.getAttribute("data-figure"));
       window.Plotly.newPlot(el, fig.data, fig.layout, {displaylogo: false, displayModeBar: false, responsive: true, locale: "vi"});
     });
   }
