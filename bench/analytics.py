@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/analytics.py [--database-url postgres://postgres@127.0.0.1:5432/lienket_scale]
                                         [--scale 1.0] [--runs 30] [--connections 50] [--http-seconds 8] [--no-http]
-    .venv/bin/python bench/analytics.py --database-url sqlite:////tmp/lienket-analytics.sqlite3 --scale 0.02
+    .venv/bin/python bench/analytics.py --database-url postgres://…/lienket_small --scale 0.02   # ≈ 190 000 values
 
-The data set is bench/national.py's (≥ 10 million values at scale 1.0, reused when already built; a small one on
-SQLite with --scale 0.02). Printed:
+The data set is bench/national.py's (≥ 10 million values at scale 1.0, reused when already built; a small one with
+--scale 0.02). national.py builds PostgreSQL only, so there is no SQLite variant yet. Printed:
 
   pivot     our regional pivot (indicator × 12 months × sub-regions; and a ratio indicator recomputed from Σ
             numerator ÷ Σ denominator) p50/p95 against the hand-written SQL aggregate that gives the same answer,
