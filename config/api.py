@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from lienket.analytics.codes import ErrorCode as AnalyticsErrorCode
 from lienket.cooperation.codes import ErrorCode as CooperationErrorCode
 from lienket.core.codes import ErrorCode, error_codes_register
 from lienket.core.errors import ApplicationError
@@ -25,7 +26,7 @@ from lienket.search.codes import ErrorCode as SearchErrorCode
 from lienket.users.codes import ErrorCode as UsersErrorCode
 
 error_codes_register(RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode, LibraryErrorCode,
-                     ProductsErrorCode, ProposalsErrorCode, CooperationErrorCode)
+                     ProductsErrorCode, ProposalsErrorCode, CooperationErrorCode, AnalyticsErrorCode)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -114,6 +115,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lienket.analytics.api import router as analytics_router
     from lienket.cooperation.api import router as cooperation_router
     from lienket.library.api import router as library_router
     from lienket.products.api import router as products_router
@@ -133,6 +135,7 @@ def _register_routers() -> None:
     api.add_router("/proposals", proposals_router)
     api.add_router("/cooperation", cooperation_router)
     api.add_router("/", reporting_router)
+    api.add_router("/analytics", analytics_router)
 
 
 _register_routers()

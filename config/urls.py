@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from lienket.analytics import dashboards as analytics_dashboards
 from lienket.core import views as core_views
 
 from .api import api
@@ -26,6 +27,8 @@ urlpatterns = [
     path("thu-vien/", include("lienket.library.urls")),
     path("kien-nghi/", include("lienket.proposals.urls")),
     path("hop-tac/", include("lienket.cooperation.urls")),
+    path("analytics/", include("lienket.analytics.urls")),
+    path("thong-ke/", analytics_dashboards.public_statistics, name="public_statistics"),
     path("admin/", admin.site.urls),
 ]
 

@@ -63,6 +63,13 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "library:document_create"): "D D D D A D D A",
     ("GET", "library:document_edit"): "D D D D A D D A",
     ("POST", "library:document_edit"): "D D D D A D D A",
+    # analytics: published figures (accepted for everybody; a province also its own, marked)
+    ("GET", "analytics:pivot"): EVERYONE,
+    ("GET", "analytics:overview"): EVERYONE,
+    ("GET", "analytics:unit"): EVERYONE,
+    ("GET", "analytics:rankings"): EVERYONE,
+    ("GET", "analytics:map"): EVERYONE,
+    ("GET", "public_statistics"): EVERYONE,
     # audit trail
     ("GET", "audit:list"): SIGNED_IN,
     # reporting
@@ -147,6 +154,7 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/regions/units/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/groups"): EVERYONE,
     ("GET", "/api/v1/regions/profile"): EVERYONE,
+    ("GET", "/api/v1/analytics"): EVERYONE,
     ("GET", "/api/v1/audit"): SIGNED_IN,
     # not in the schema: the trail is append-only, every write method is a 405 for everybody
     ("POST", "/api/v1/audit"): NOBODY,

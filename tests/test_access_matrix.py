@@ -234,7 +234,7 @@ def _products_xlsx(m: MatrixWorld) -> Any:
 
 Build = Callable[[MatrixWorld], dict[str, Any]]
 _HTML_KWARGS_NEEDED = {
-    "regions:unit_detail", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
+    "regions:unit_detail", "analytics:unit", "reporting:dataset_detail", "reporting:entry_open", "reporting:submission_detail",
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
     "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
@@ -286,6 +286,7 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "users:token_revoke"): {"kwargs": lambda m: {"token_id": m.own_token.pk}},
     ("GET", "regions:unit_detail"): {"kwargs": lambda m: {"code": "01"}},
     ("GET", "regions:profile"): {"query": lambda m: {"group": "north", "year": "2022"}},
+    ("GET", "analytics:unit"): {"kwargs": lambda m: {"key": "01"}},
     ("GET", "reporting:dataset_detail"): {"kwargs": lambda m: {"code": "BC-THANG"}},
     ("GET", "reporting:entry_open"): {"kwargs": lambda m: {"dataset_code": "BC-THANG", "unit_key": "01", "period": "202604"}},
     ("POST", "reporting:entry_open"): {"kwargs": lambda m: {"dataset_code": "BC-THANG", "unit_key": "01", "period": "202604"}},
@@ -354,6 +355,7 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "/api/v1/search"): {"query": lambda m: {"q": "nghi dinh 32"}},
     ("GET", "/api/v1/library/documents/{document_id}"): {"kwargs": lambda m: {"document_id": _decree_pk()}},
     ("GET", "/api/v1/regions/profile"): {"query": lambda m: {"group": "north", "year": "2022"}},
+    ("GET", "/api/v1/analytics"): {"query": lambda m: {"indicator": "RETAIL", "period": "202603", "unit": "01"}},
     ("POST", "/api/v1/users/tokens"): {"json": lambda m: {"name": "matrix-new"}},
     ("DELETE", "/api/v1/users/tokens/{token_id}"): {"kwargs": lambda m: {"token_id": m.own_token.pk}},
     ("GET", "/api/v1/indicators/{code}"): {"kwargs": lambda m: {"code": "RETAIL"}},

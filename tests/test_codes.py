@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from lienket.analytics.codes import AuditAction as AnalyticsAction
+from lienket.analytics.codes import ErrorCode as AnalyticsErrorCode
 from lienket.cooperation.codes import AuditAction as CooperationAction
 from lienket.cooperation.codes import ErrorCode as CooperationErrorCode
 from lienket.core.codes import ErrorCode as CoreErrorCode
@@ -35,9 +37,10 @@ from lienket.users.codes import ErrorCode as UsersErrorCode
 ROOT = Path(__file__).resolve().parent.parent / "lienket"
 EXCEPTIONS = {"ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "Conflict"}
 ACTION_ENUMS: list[type[StrEnum]] = [ReportingAction, UsersAction, SearchAction, LibraryAction, ProductsAction,
-                                     ProposalsAction, CooperationAction]
+                                     ProposalsAction, CooperationAction, AnalyticsAction]
 ERROR_ENUMS: list[type[StrEnum]] = [CoreErrorCode, RegionsErrorCode, UsersErrorCode, ReportingErrorCode, SearchErrorCode,
-                                     LibraryErrorCode, ProductsErrorCode, ProposalsErrorCode, CooperationErrorCode]
+                                     LibraryErrorCode, ProductsErrorCode, ProposalsErrorCode, CooperationErrorCode,
+                                     AnalyticsErrorCode]
 ALL_ACTIONS = {str(m) for enum in ACTION_ENUMS for m in enum}
 # Written before the `<object>.<verb>` style; entries are stored (and append-only) with these names, and the
 # audit filters and the API documentation name them, so they are kept as they are.

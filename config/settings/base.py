@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lienket.products",
     "lienket.proposals",
     "lienket.cooperation",
+    "lienket.analytics",
     "lienket.demo",
 ]
 
@@ -142,6 +143,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "lienket" / "static"]
+# plotly's bundled plotly.min.js, served from the pinned package (lienket.analytics.staticfiles).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lienket.analytics.staticfiles.PlotlyFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"lienket-test-{os.getpid()}.sqlite3"),
     }
+
+# analytics caches published figures under a version the workflow service replaces: one process, so locmem will do
+ANALYTICS_PUBLISHED_CACHE = True

@@ -66,6 +66,24 @@ def hidden_submissions(user: Any, qs: QuerySet[Submission] | None = None) -> Que
         return qs.none()
     own_units = user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).values("unit_id")
     return qs.exclude(Q(unit_id__in=own_units) | Q(status=SubmissionStatus.ACCEPTED))
+def figures_visible_submissions(user: Any, qs: QuerySet[Submission] | None = None) -> QuerySet[Submission]:
+    """The one rule for published figures (analytics: pages, API, exports, dashboards, the public page):
+    the Ministry, other provinces and the public see accepted submissions only; a province's officers and
+    director also see their own unit's unaccepted ones (marked as such wherever they are shown)."""
+    qs = qs if qs is not None else Submission.objects.all()
+    accepted = Q(status=SubmissionStatus.ACCEPTED)
+    if not getattr(user, "is_authenticated", False):
+        return qs.filter(accepted)
+    own_units = user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).values("unit_id")
+    return qs.filter(accepted | Q(unit_id__in=own_units))
+
+
+def figures_view_is_public(user: Any) -> bool:
+    """Whether `user` sees exactly the published (accepted) figures — everybody but a province's own people —
+    so that what is computed for one such viewer may be shared with the others."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return not user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).exists()
 
 
 def edit_refusal(user: Any, submission: Submission, *, on: dt.date | None = None) -> str | None:

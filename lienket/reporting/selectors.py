@@ -25,11 +25,12 @@ from lienket.core import clock
 from lienket.core.errors import NotFound, ValidationFailed
 from lienket.core.text import fold, is_ascii_int, nfc
 from lienket.regions.keys import unit_key_parse, unit_key_resolve
-from lienket.regions.models import AdminUnit, GroupMembership, UnitSuccession
+from lienket.regions.models import AdminUnit, GroupMembership
 from lienket.search.values import SearchDocument
 from lienket.users.permissions import is_coordinator, province_units
 
 from . import permissions
+from .aggregates import MISSING, UnitValue, ValueLookup  # noqa: F401  (the one roll-up, re-exported)
 from .codes import ErrorCode
 from .models import (
     DataSet,
@@ -552,55 +553,6 @@ def values_visible(
     if indicators is not None:
         values = values.filter(indicator__in=indicators)
     return values.filter(submission__in=permissions.visible_submissions(user, subs)).select_related("period")
-
-
-@dataclass(frozen=True)
-class UnitValue:
-    """A unit's value for one period; for a merged unit whose figure was reported by its predecessors, their
-    sum (`from_predecessors`)."""
-
-    value: Decimal | None
-    from_predecessors: bool = False
-
-
-MISSING = UnitValue(None)
-
-
-class ValueLookup:
-    """Visible values of one unit and of its predecessors (UnitSuccession) for a set of periods, loaded in
-    one query, answering "the unit's value of indicator X for period P"."""
-
-    def __init__(
-        self, *, user: Any, unit: AdminUnit, indicators: list[Indicator], period_codes: list[str] | None = None,
-        year: int | None = None,
-    ) -> None:
-        self.unit = unit
-        self.successions = list(UnitSuccession.objects.filter(successor=unit).select_related("predecessor"))
-        units = [unit, *[s.predecessor for s in self.successions]]
-        self.values: dict[tuple[int, int, str, int], Decimal] = {}
-        self.period_codes: set[str] = set()
-        for dv in values_visible(user=user, units=units, period_codes=period_codes, year=year, indicators=indicators):
-            self.values[(dv.unit_id, dv.indicator_id, dv.period.code, dv.option_id or 0)] = dv.value
-            self.period_codes.add(dv.period.code)
-
-    def own(self, indicator: Indicator, option: DisaggregationOption | None, period_code: str) -> Decimal | None:
-        return self.values.get((self.unit.pk, indicator.pk, period_code, option.pk if option else 0))
-
-    def get(self, indicator: Indicator, option: DisaggregationOption | None, period_code: str) -> UnitValue:
-        """The unit's own value; else, for a sum indicator of a unit formed by a merger, the sum of every
-        predecessor's value (× its share) — only when all of them reported it."""
-        own = self.own(indicator, option, period_code)
-        if own is not None:
-            return UnitValue(own)
-        if not self.successions or indicator.aggregation != Indicator.Aggregation.SUM:
-            return MISSING
-        total = Decimal(0)
-        for succession in self.successions:
-            value = self.values.get((succession.predecessor_id, indicator.pk, period_code, option.pk if option else 0))
-            if value is None:
-                return MISSING
-            total += value * succession.share
-        return UnitValue(total, True)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
 from . import permissions
+from .aggregates import figures_changed
 from .codes import AuditAction, ErrorCode
 from .models import (
     DataSet,
@@ -34,6 +35,7 @@ from .models import (
     Indicator,
     Period,
     Submission,
+    SubmissionStatus,
     Target,
 )
 from .periods import PeriodSpec, parse_period, period_type_check
@@ -126,6 +128,8 @@ def submission_transition(
     # The row is locked since it was read (select_for_update; SQLite's transactions are IMMEDIATE), so the
     # version compared above is still the stored one.
     Submission.objects.filter(pk=current.pk).update(**updates)
+    if SubmissionStatus.ACCEPTED in (transition.target, current.status):
+        figures_changed()  # published figures changed: analytics' caches of accepted values start afresh
     current.refresh_from_db()
     audit_log(actor=actor, action=AuditAction(f"submission.{action}"), obj=current, before=before, after=snapshot(current), reason=reason)
     return current

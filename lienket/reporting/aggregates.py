@@ -1,0 +1,278 @@
+"""The lowest layer of the analytics engine, kept in reporting because reporting's own pages need it too:
+stored values fetched as plain tuples, and a unit's value for a period across the 1/7/2025 merger.
+
+One implementation of the merger roll-up (the entry form's "same period last year" of a new province, the plan
+page's "achieved", and every figure of `lienket.analytics`):
+
+* a unit valid on the period's date: its own stored value;
+* a unit formed later (the new Phú Thọ in 2024): Σ predecessor value × `UnitSuccession.share` — only when every
+  predecessor reported it; a ratio recomputed from its rolled-up numerator and denominator; a weighted average
+  from its weight indicator's rolled-up values; an index (`aggregation = none`) cannot be derived;
+* an old unit at a later date (Vĩnh Phúc in 2026): the value of the unit that took it over is never split back —
+  "not comparable" — except a pure rename (one successor whose only predecessor it is, share 1).
+
+The mapping of units is `lienket.regions.selectors.unit_predecessors_on / unit_successors_on`, the one every
+app uses. No rollup table: `docs/analytics.md` has the measurements behind that decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lienket.regions.models import AdminUnit, UnitSuccession
+from lienket.regions.selectors import reference_cached, unit_predecessors_on, unit_successors_on
+
+from . import permissions
+from .models import DataValue, Indicator, Submission, SubmissionStatus
+from .periods import PeriodSpec, parse_period
+
+# (unit id, indicator id, period code, option id or 0)
+Key = tuple[int, int, str, int]
+
+
+@dataclass(frozen=True)
+class Stored:
+    value: Decimal
+    accepted: bool
+
+
+def stored_values(
+    *, submissions: QuerySet[Submission], unit_ids: Iterable[int], indicator_ids: Iterable[int],
+    period_codes: Iterable[str] | None = None, year: int | None = None, option_ids: Iterable[int] | None = None,
+    with_total: bool = True,
+) -> dict[Key, Stored]:
+    """Stored values of the given units, indicators and periods whose submission is in `submissions` (the
+    caller's visibility), as {key: Stored}, in one query of plain tuples. `option_ids` (with `with_total` for the
+    total without option) narrows the disaggregation options fetched; default all."""
+    values = DataValue.objects.filter(unit_id__in=list(unit_ids), indicator_id__in=list(indicator_ids))
+    if option_ids is not None:
+        chosen = Q(option_id__in=list(option_ids))
+        values = values.filter(chosen | Q(option__isnull=True) if with_total else chosen)
+    if period_codes is not None:
+        values = values.filter(period__code__in=list(period_codes))
+    if year is not None:
+        values = values.filter(period__year=year)
+    rows = values.filter(submission__in=submissions).values_list(
+        "unit_id", "indicator_id", "period__code", "option_id", "value", "submission__status",
+    )
+    return {
+        (unit_id, ind_id, code, opt_id or 0): Stored(value, status == SubmissionStatus.ACCEPTED)
+        for unit_id, ind_id, code, opt_id, value, status in rows
+    }
+
+
+@dataclass(frozen=True)
+class UnitValue:
+    """A unit's value for one period. `from_predecessors`: summed from the units it was formed from;
+    `not_comparable`: the unit no longer existed and its successor's figure cannot be split back;
+    `accepted`: every stored value that went into it is accepted; `sources`: (unit id, share) used."""
+
+    value: Decimal | None
+    from_predecessors: bool = False
+    not_comparable: bool = False
+    accepted: bool = True
+    sources: tuple[tuple[int, Decimal], ...] = ()
+    reason: str = ""
+
+
+MISSING = UnitValue(None)
+
+
+class Sources:
+    """Which stored units stand for a unit on a date (cached: the succession table is tiny)."""
+
+    OWN, PREDECESSORS, NOT_COMPARABLE = "own", "predecessors", "not_comparable"
+
+    def __init__(self, *, shared: bool = False) -> None:
+        """`shared`: also keep the answers in Django's cache until reference data is loaded again (analytics asks
+        about many dates); otherwise per instance only (the entry form asks about one or two, and its query count
+        stays the same whatever the cache holds)."""
+        self._cache: dict[tuple[int, dt.date], tuple[str, tuple[tuple[int, Decimal], ...]]] = {}
+        self.shared = shared
+
+    def of(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
+        key = (unit.pk, day)
+        if key not in self._cache:
+            if unit.is_valid_on(day):
+                self._cache[key] = (self.OWN, ((unit.pk, Decimal(1)),))
+            elif self.shared:  # the mapping changes only when reference data is loaded: cached until then
+                self._cache[key] = reference_cached("aggregates.sources", (unit.pk, day.isoformat()),
+                                                    lambda: self._compute(unit, day))
+            else:
+                self._cache[key] = self._compute(unit, day)
+        return self._cache[key]
+
+    def _compute(self, unit: AdminUnit, day: dt.date) -> tuple[str, tuple[tuple[int, Decimal], ...]]:
+        if unit.is_valid_on(day):
+            return self.OWN, ((unit.pk, Decimal(1)),)
+        if unit.valid_from is not None and day < unit.valid_from:
+            found = unit_predecessors_on(unit=unit, date=day)
+            return self.PREDECESSORS, tuple((s.unit.pk, s.share) for s in found)
+        successors = unit_successors_on(unit=unit, date=day)
+        if len(successors) == 1 and successors[0].share == 1:
+            heir = successors[0].unit
+            if UnitSuccession.objects.filter(successor=heir).exclude(predecessor=unit).count() == 0:
+                return self.OWN, ((heir.pk, Decimal(1)),)  # a pure rename: the same territory
+        return self.NOT_COMPARABLE, tuple((s.unit.pk, s.share) for s in successors)
+
+
+def source_unit_ids(units: Iterable[AdminUnit], days: Iterable[dt.date], sources: Sources) -> set[int]:
+    """Every unit id whose stored values the units need on those days."""
+    ids: set[int] = set()
+    days = list(days)
+    for unit in units:
+        ids.add(unit.pk)
+        for day in days:
+            mode, found = sources.of(unit, day)
+            if mode != Sources.NOT_COMPARABLE:
+                ids.update(uid for uid, _share in found)
+    return ids
+
+
+def indicator_closure(indicators: Iterable[Indicator]) -> dict[int, Indicator]:
+    """The indicators and the parts a roll-up needs (numerator, denominator, weight), by id."""
+    out: dict[int, Indicator] = {}
+    todo = list(indicators)
+    while todo:
+        ind = todo.pop()
+        if ind.pk in out:
+            continue
+        out[ind.pk] = ind
+        for part_id in (ind.numerator_id, ind.denominator_id, ind.weight_indicator_id):
+            if part_id and part_id not in out:
+                todo.extend(Indicator.objects.filter(pk=part_id))
+    return out
+
+
+class RollUp:
+    """Answers "the value of unit U, indicator I, option O, period P" from stored values, across the merger."""
+
+    def __init__(self, values: dict[Key, Stored], indicators: dict[int, Indicator], sources: Sources | None = None) -> None:
+        self.values = values
+        self.indicators = indicators
+        self.sources = sources or Sources()
+
+    def stored(self, unit_id: int, indicator_id: int, option_id: int, code: str) -> Stored | None:
+        return self.values.get((unit_id, indicator_id, code, option_id))
+
+    def value(self, unit: AdminUnit, indicator: Indicator, option_id: int, spec: PeriodSpec) -> UnitValue:
+        own = self.stored(unit.pk, indicator.pk, option_id, spec.code)
+        if own is not None:
+            return UnitValue(own.value, accepted=own.accepted, sources=((unit.pk, Decimal(1)),))
+        mode, found = self.sources.of(unit, spec.end)
+        if mode == Sources.NOT_COMPARABLE:
+            return UnitValue(None, not_comparable=True, sources=found)
+        if mode == Sources.OWN:
+            if found and found[0][0] != unit.pk:  # a renamed unit
+                heir = self.stored(found[0][0], indicator.pk, option_id, spec.code)
+                if heir is not None:
+                    return UnitValue(heir.value, accepted=heir.accepted, sources=found)
+            return MISSING
+        if not found:
+            return MISSING
+        return self._combine(indicator, option_id, spec.code, found)
+
+    def _sum(self, indicator_id: int, option_id: int, code: str, found: tuple[tuple[int, Decimal], ...],
+             weight_id: int | None = None) -> tuple[Decimal, Decimal, bool] | None:
+        """(Σ v × share [× w], Σ w × share, all accepted), or None when a unit's value is missing."""
+        total, weights, accepted = Decimal(0), Decimal(0), True
+        for uid, share in found:
+            got = self.stored(uid, indicator_id, option_id, code)
+            if got is None:
+                return None
+            accepted = accepted and got.accepted
+            if weight_id is None:
+                total += got.value * share
+                continue
+            w = self.stored(uid, weight_id, option_id, code) or self.stored(uid, weight_id, 0, code)
+            if w is None:
+                return None
+            accepted = accepted and w.accepted
+            total += got.value * w.value * share
+            weights += w.value * share
+        return total, weights, accepted
+
+    def _combine(self, indicator: Indicator, option_id: int, code: str, found: tuple[tuple[int, Decimal], ...]) -> UnitValue:
+        agg = indicator.aggregation
+        if agg == Indicator.Aggregation.SUM:
+            got = self._sum(indicator.pk, option_id, code, found)
+            return MISSING if got is None else UnitValue(got[0], True, accepted=got[2], sources=found)
+        if agg == Indicator.Aggregation.RATIO and indicator.numerator_id and indicator.denominator_id:
+            num = self._sum(indicator.numerator_id, option_id, code, found)
+            den = self._sum(indicator.denominator_id, option_id, code, found)
+            if num is None or den is None or den[0] == 0:
+                return MISSING
+            return UnitValue(num[0] / den[0] * indicator.ratio_factor, True, accepted=num[2] and den[2], sources=found)
+        if agg == Indicator.Aggregation.WEIGHTED_AVERAGE and indicator.weight_indicator_id:
+            got = self._sum(indicator.pk, option_id, code, found, weight_id=indicator.weight_indicator_id)
+            if got is None or got[1] == 0:
+                return MISSING
+            return UnitValue(got[0] / got[1], True, accepted=got[2], sources=found)
+        return UnitValue(None, reason="not_aggregatable", sources=found)
+
+
+class ValueLookup:
+    """Values of one unit (and of the units it was formed from) for a set of periods, loaded in one query of
+    plain tuples, answering "the unit's value of indicator X for period P" (the entry form, the plan page).
+
+    `submissions` is the viewer's visibility; default reporting's `permissions.visible_submissions(user)`."""
+
+    def __init__(
+        self, *, user: Any, unit: AdminUnit, indicators: list[Indicator], period_codes: list[str] | None = None,
+        year: int | None = None, submissions: QuerySet[Submission] | None = None,
+    ) -> None:
+        self.unit = unit
+        self.sources = Sources()
+        self.indicators = indicator_closure(indicators)
+        unit_ids = {unit.pk, *unit.successions_in.values_list("predecessor_id", flat=True)}
+        visible = submissions if submissions is not None else permissions.visible_submissions(user)
+        values = stored_values(submissions=visible, unit_ids=unit_ids, indicator_ids=self.indicators,
+                               period_codes=period_codes, year=year)
+        self.period_codes: set[str] = {key[2] for key in values}
+        self.rollup = RollUp(values, self.indicators, self.sources)
+
+    def own(self, indicator: Indicator, option: Any, period_code: str) -> Decimal | None:
+        got = self.rollup.stored(self.unit.pk, indicator.pk, option.pk if option else 0, period_code)
+        return got.value if got else None
+
+    def get(self, indicator: Indicator, option: Any, period_code: str) -> UnitValue:
+        """The unit's own value; else, for a unit formed by a merger, the roll-up of its predecessors."""
+        return self.rollup.value(self.unit, indicator, option.pk if option else 0, parse_period(period_code))
+
+
+# --- the version of the published figures ----------------------------------------------------------------
+# Accepted values change only when a submission is accepted or reopened (accepted data is locked). The workflow
+# service bumps this version in that transaction (now, and again when it commits), so anything computed from
+# accepted values alone — analytics' tables and dashboards for the Ministry and the public — may be cached under
+# it and is fresh the moment the acceptance commits.
+
+FIGURES_VERSION_KEY = "reporting:figures-version"
+
+
+def figures_version() -> str:
+    from django.core.cache import cache
+
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        import uuid
+
+        cache.add(FIGURES_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(FIGURES_VERSION_KEY) or "0"
+    return str(version)
+
+
+def figures_changed() -> None:
+    """Accepted figures changed (accept, reopen): forget everything cached under the old version."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.set(FIGURES_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(FIGURES_VERSION_KEY, uuid.uuid4().hex, None))
