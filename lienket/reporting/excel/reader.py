@@ -96,6 +96,8 @@ class ParsedWorkbook:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     #: What the file is: "xlsx" (also .xlsm), "ods" or "xls" (workbook.XLSX, ODS, XLS); "" when unreadable.
     kind: str = ""
+    #: The row of every (indicator code, option code or "") in each unit sheet (the same in every sheet).
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -313,6 +315,7 @@ def _read_sheets(
     collected = set(dataset.elements.values_list("indicator__code", flat=True))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=collected)}
     by_row = {r.row: r for r in mapping.rows}
+    result.rows = {(r.indicator, r.option): r.row for r in mapping.rows}
     first, last = mapping.first_row, max(by_row, default=mapping.first_row)
     period = result.period
     total = len(mapping.rows) * len(result.sheets)
