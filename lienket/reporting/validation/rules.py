@@ -21,7 +21,7 @@ four earlier values). For year-to-date indicators only the same period of earlie
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -261,14 +261,17 @@ def _total_findings(ctx: _Context, values: Mapping[Key, Decimal], comments: Mapp
     for (code, option), value in values.items():
         if option is not None and value is not None:
             parts[code].append(value)
+    option_count = Counter(c for (c, _o) in ctx.option_labels) if parts else Counter()
     for code, given in parts.items():
         ind = ctx.indicators.get(code)
         total = values.get((code, None))
         if ind is None or total is None or ind.disaggregation_id is None:
             continue
-        options = sum(1 for (c, _o) in ctx.option_labels if c == code)
+        options = option_count[code]
         tolerance = ind.total_tolerance(len(given))
         sum_parts = sum(given, Decimal(0))
+        if total - tolerance <= sum_parts <= total + tolerance or (sum_parts < total and len(given) < options):
+            continue  # nothing to say: no message is built (a large file has thousands of such totals)
         label = _label(ind)
         numbers = {"indicator": label, "total": _fmt(total, ind.decimals), "sum": _fmt(sum_parts, ind.decimals)}
         details = {"total": str(total), "sum_of_parts": str(sum_parts), "parts": len(given), "options": options}
