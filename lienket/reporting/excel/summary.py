@@ -176,9 +176,6 @@ def summary_sheet(
     xlsx_safe.append(ws, coverage)
     xlsx_safe.append(ws, [])
     xlsx_safe.append(ws, [text(""), text(_("Italic values are estimates."), font=small)])
-    last_row = row_no + 2
-
-    assert last_row == final_row
     return ws
 
 
