@@ -37,7 +37,7 @@ from ..codes import AuditAction, ErrorCode
 from ..models import DataValue, ImportJob, Period, Submission
 from ..periods import parse_period
 from ..services import datavalues_apply, datavalues_problems
-from ..validation.rules import validate_values
+from ..validation.rules import validate_values_many
 from ..values import ApplyResult, ValueItem
 from . import batch, mapping, workbook
 from . import reader as excel_reader
@@ -282,13 +282,14 @@ def _form_checks(parsed: excel_reader.ParsedWorkbook, result: ApplyResult) -> li
         values[key] = None if it["action"] in {"delete", "noop"} or it.get("value") is None else Decimal(it["value"])
         if it["ref"] in comments_in_file:
             comments[key] = comments_in_file[it["ref"]] or ""
+    sheets = [info for info in parsed.sheets if info.title in per_sheet and info.unit is not None]  # changed by the file
+    reports_given = [
+        (reports.get(info.unit.pk) or Submission(dataset=dataset, unit=info.unit, period=period), *per_sheet[info.title])
+        for info in sheets if info.unit is not None
+    ]
     checks: list[dict[str, Any]] = []
-    for info in parsed.sheets:
-        if info.title not in per_sheet or info.unit is None:
-            continue  # the file changes nothing in this unit's report
-        values, comments = per_sheet[info.title]
-        report = reports.get(info.unit.pk) or Submission(dataset=dataset, unit=info.unit, period=period)
-        for v in validate_values(submission=report, values=values, comments=comments).violations:
+    for info, report in zip(sheets, validate_values_many(reports=reports_given), strict=True):
+        for v in report.violations:
             code = v.indicators[0] if v.indicators else ""
             row = parsed.rows.get((code, v.option or "")) if code else None
             ref = f"{info.title}!F{row}" if row else info.title
@@ -297,8 +298,6 @@ def _form_checks(parsed: excel_reader.ParsedWorkbook, result: ApplyResult) -> li
                 "code": v.code, "severity": v.severity, "needs_comment": v.needs_comment, "indicators": v.indicators,
                 "message": v.message,
             })
-        if len(checks) >= 1000:
-            break
     return checks[:1000]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.protection import SheetProtection
 
@@ -31,11 +31,13 @@ from ..periods import PeriodSpec
 
 HEADER_ROW = 5  # indicator names; HEADER_ROW + 1: units of measure
 UNIT_WIDTH = 26
-VALUE_WIDTH = 17
+VALUE_WIDTH = 19
 #: Indicator columns per printed page width (beside the repeated No. and Unit columns) before a second page wide.
 COLUMNS_PER_PAGE = 9
 LINE_HEIGHT = 15  # points per line of 11-point text
 A4 = 9  # the paper size code of A4 in SpreadsheetML
+_THIN = Side(style="thin", color="8C959F")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 Values = dict[tuple[int, int, int], tuple[Decimal, bool, str]]
 
@@ -91,26 +93,33 @@ def summary_sheet(
     ws.column_dimensions["B"].width = UNIT_WIDTH
     for n in range(3, last_col + 1):
         ws.column_dimensions[get_column_letter(n)].width = VALUE_WIDTH
+    # The title rows span the columns of the first printed page only (a page shows about
+    # len(indicators) / pages_wide indicator columns), so they are never cut by a page break.
+    pages_wide = max(1, math.ceil(len(indicators) / COLUMNS_PER_PAGE))
+    first_page_cols = max(1, len(indicators) // pages_wide - (1 if pages_wide > 1 else 0))
+    title_letter = get_column_letter(2 + first_page_cols)
     for row_no in range(1, 4):
-        ws.merged_cells.add(f"A{row_no}:{last_letter}{row_no}")
+        ws.merged_cells.add(f"A{row_no}:{title_letter}{row_no}")
     # A write-only sheet writes its properties and view with its first row: set them before any row.
     final_row = HEADER_ROW + 2 + len(units) + 3  # units, region total, coverage, a blank row, the legend
     ws.freeze_panes = f"C{HEADER_ROW + 2}"
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
     print_setup(ws, area=f"A1:{last_letter}{final_row}", title_rows=f"{HEADER_ROW}:{HEADER_ROW + 1}", title_cols="A:B",
-                pages_wide=max(1, math.ceil(len(indicators) / COLUMNS_PER_PAGE)))
+                pages_wide=pages_wide)
 
     bold, italic, small = Font(bold=True), Font(italic=True, size=9), Font(italic=True, size=9, color="555555")
     wrap = Alignment(wrap_text=True, vertical="top")
     head_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
     number_align = Alignment(horizontal="right", vertical="top")
 
-    def text(value: Any, *, font: Font | None = None, align: Alignment | None = None) -> Any:
+    def text(value: Any, *, font: Font | None = None, align: Alignment | None = None, border: bool = False) -> Any:
         c = xlsx_safe.cell(ws, value)
         if font is not None:
             c.font = font
         if align is not None:
             c.alignment = align
+        if border:
+            c.border = BORDER
         return c
 
     heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
@@ -125,25 +134,26 @@ def summary_sheet(
         "when": timezone.localtime().strftime("%d/%m/%Y %H:%M")}
     xlsx_safe.append(ws, [text(note, font=italic, align=wrap)])
     # the note spans the printed width; 9-point italic, one line of slack: a clipped note is worse than a gap
-    note_width = UNIT_WIDTH + 6 + VALUE_WIDTH * min(len(indicators), COLUMNS_PER_PAGE)
+    note_width = UNIT_WIDTH + 6 + VALUE_WIDTH * first_page_cols
     ws.row_dimensions[3].height = 12 * (_lines(note, note_width * 0.9) + 1)
     xlsx_safe.append(ws, [])
 
     names = [f"{ind.code}\n{ind.label(lang)}" for ind in indicators]
-    header = [text(_("No."), font=bold, align=head_align), text(_("Unit"), font=bold, align=head_align)]
-    header += [text(name, font=bold, align=head_align) for name in names]
-    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max([_lines(n, VALUE_WIDTH) for n in names] or [1])
+    header = [text(_("No."), font=bold, align=head_align, border=True), text(_("Unit"), font=bold, align=head_align, border=True)]
+    header += [text(name, font=bold, align=head_align, border=True) for name in names]
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max([_lines(n, VALUE_WIDTH * 0.9) for n in names] or [1])  # bold
     xlsx_safe.append(ws, header)
-    xlsx_safe.append(ws, [text("", font=small), text(_("Unit of measure"), font=small, align=head_align)]
-                     + [text(ind.uom(lang), font=small, align=head_align) for ind in indicators])
+    xlsx_safe.append(ws, [text("", font=small, border=True), text(_("Unit of measure"), font=small, align=head_align, border=True)]
+                     + [text(ind.uom(lang), font=small, align=head_align, border=True) for ind in indicators])
 
     formats = [number_format(ind) for ind in indicators]
     row_no = HEADER_ROW + 2
     for n, unit in enumerate(units, 1):
-        row: list[Any] = [text(n, align=Alignment(horizontal="center", vertical="top")), text(unit.name, align=wrap)]
+        row: list[Any] = [text(n, align=Alignment(horizontal="center", vertical="top"), border=True),
+                          text(unit.name, align=wrap, border=True)]
         for ind, fmt in zip(indicators, formats, strict=True):
             have = values.get((unit.pk, ind.pk, 0))
-            c = text(cell_number(have[0]) if have else None, align=number_align)
+            c = text(cell_number(have[0]) if have else None, align=number_align, border=True)
             c.number_format = fmt
             if have and have[1]:
                 c.font = Font(italic=True)  # an estimate
@@ -155,24 +165,24 @@ def summary_sheet(
         row_no += 1
 
     total_label = _("Region total") + (f" ({group})" if group else "")
-    total: list[Any] = [text(""), text(total_label, font=bold, align=wrap)]
+    total: list[Any] = [text("", border=True), text(total_label, font=bold, align=wrap, border=True)]
     for ind, fmt in zip(indicators, formats, strict=True):
         value = region_value(ind, units, values)
         if value is not None:
-            c = text(cell_number(_quantize(value, ind.decimals)), font=bold, align=number_align)
+            c = text(cell_number(_quantize(value, ind.decimals)), font=bold, align=number_align, border=True)
             c.number_format = fmt
         elif ind.aggregation in {Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO, Indicator.Aggregation.WEIGHTED_AVERAGE}:
-            c = text(_("no values"), font=small, align=number_align)
+            c = text(_("no values"), font=small, align=number_align, border=True)
         else:
-            c = text(_("not additive"), font=small, align=number_align)
+            c = text(_("not additive"), font=small, align=number_align, border=True)
         total.append(c)
     ws.row_dimensions[row_no].height = LINE_HEIGHT * _lines(total_label, UNIT_WIDTH)
     xlsx_safe.append(ws, total)
     row_no += 1
     coverage = [text(""), text(_("Units with a value"), font=small, align=wrap)]
     for ind in indicators:
-        have = sum(1 for u in units if (u.pk, ind.pk, 0) in values)
-        coverage.append(text(f"{have}/{len(units)}", font=small, align=number_align))
+        reported = sum(1 for u in units if (u.pk, ind.pk, 0) in values)
+        coverage.append(text(f"{reported}/{len(units)}", font=small, align=number_align))
     xlsx_safe.append(ws, coverage)
     xlsx_safe.append(ws, [])
     xlsx_safe.append(ws, [text(""), text(_("Italic values are estimates."), font=small)])

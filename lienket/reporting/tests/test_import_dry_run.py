@@ -154,3 +154,25 @@ def test_the_dry_run_page_shows_the_checks(w, client):
 
     assert 'data-testid="import-checks"' in page
     assert "BC-THANG - Hà Nội!F8" in page
+
+
+def test_validating_many_reports_at_once_finds_what_validating_each_finds(w):
+    from lienket.reporting.models import Period, Submission
+    from lienket.reporting.validation.rules import validate_values, validate_values_many
+
+    officer = w.users["hanoi_officer"]
+    datavalues_apply(actor=officer, items=[ValueItem(unit="01", period="202503", indicator="EXPORT", value=10),
+                                           ValueItem(unit="01", period="202603", indicator="IIP", value=100)], source="form")
+    period = Period.objects.get(code="202603")
+    reports = [
+        (Submission.objects.get(unit=w.hanoi, period=period), {("EXPORT", None): Decimal(500), ("RETAIL", None): Decimal(3)},
+         {("RETAIL", None): "ghi chú"}),
+        (Submission(dataset=w.monthly, unit=w.phutho, period=period), {("EXPORT", None): Decimal(52)}, {}),  # not stored yet
+    ]
+
+    many = validate_values_many(reports=reports)
+    each = [validate_values(submission=s, values=v, comments=c) for s, v, c in reports]
+
+    assert [r.as_dict() for r in many] == [r.as_dict() for r in each]
+    assert any(v.code == "outlier_last_year" for v in many[0].violations)
+    assert not any(v.code == "outlier_last_year" for v in many[1].violations)  # no history: nothing to compare with
