@@ -104,8 +104,20 @@ def summary_sheet(
     final_row = HEADER_ROW + 2 + len(units) + 3  # units, region total, coverage, a blank row, the legend
     ws.freeze_panes = f"C{HEADER_ROW + 2}"
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
-    print_setup(ws, area=f"A1:{last_letter}{final_row}", title_rows=f"{HEADER_ROW}:{HEADER_ROW + 1}", title_cols="A:B",
-                pages_wide=pages_wide)
+    heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
+    group = dataset.reporting_group.name if dataset.reporting_group_id else ""
+    subtitle = _("Summary of all units · Period: %(period)s · %(count)s units · %(group)s") % {
+        "period": spec.label(lang), "count": len(units), "group": group}
+    # Printed from the table's header down: the title goes into the page header, so that every page — also the
+    # second page wide, where the repeated unit columns would cut a title row — carries it whole.
+    print_setup(ws, area=f"A{HEADER_ROW}:{last_letter}{final_row}", title_rows=f"{HEADER_ROW}:{HEADER_ROW + 1}",
+                title_cols="A:B", pages_wide=pages_wide)
+    # (one line per section: LibreOffice shows an encoded line break literally; short enough not to meet)
+    ws.oddHeader.left.text = _header_text(heading[:80])
+    ws.oddHeader.right.text = _header_text(_("Period: %(period)s · %(count)s units") % {
+        "period": spec.label(lang), "count": len(units)})[:70]
+    ws.oddFooter.left.text = _header_text(_("Italic: estimate. Region row: sum, ratio recomputed or weighted mean; "
+                                            "“not additive”: no region value."))[:200]
 
     bold, italic, small = Font(bold=True), Font(italic=True, size=9), Font(italic=True, size=9, color="555555")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -122,11 +134,8 @@ def summary_sheet(
             c.border = BORDER
         return c
 
-    heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
-    group = dataset.reporting_group.name if dataset.reporting_group_id else ""
     xlsx_safe.append(ws, [text(heading, font=Font(bold=True, size=14))])
-    xlsx_safe.append(ws, [text(_("Summary of all units · Period: %(period)s · %(count)s units · %(group)s")
-                               % {"period": spec.label(lang), "count": len(units), "group": group}, font=bold)])
+    xlsx_safe.append(ws, [text(subtitle, font=bold)])
     note = _("Values stored in LienKet when this file was downloaded (%(when)s). The region row adds the units' values "
              "for indicators that add up, recomputes ratios from their numerator and denominator and weighs averages "
              "by their weight; indicators that do not add up (indices, ...) have no region value. This sheet is for "
@@ -189,6 +198,11 @@ def summary_sheet(
     return ws
 
 
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: "&" starts a code there (page number, font), so it is doubled."""
+    return text.replace("&", "&&")
+
+
 def print_setup(ws: Any, *, area: str, title_rows: str, title_cols: str | None = None, pages_wide: int = 1) -> None:
     """A4 landscape, `area` printed, the title rows (and columns) on every page, as wide as `pages_wide` pages
     and as many pages long as it takes; page numbers in the footer."""
@@ -203,5 +217,6 @@ def print_setup(ws: Any, *, area: str, title_rows: str, title_cols: str | None =
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "&P / &N"
+    ws.page_margins.top = ws.page_margins.bottom = 0.8  # room for the page header and footer
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.right.text = "&P / &N"

@@ -90,7 +90,8 @@ def test_the_summary_prints_on_a4_landscape_with_repeated_headers_fitted_to_the_
     assert ws.print_title_rows.replace("$", "") == "5:6"
     assert ws.print_title_cols.replace("$", "") == "A:B"
     last_row = summary.HEADER_ROW + 2 + len(units) + 3
-    assert str(ws.print_area).replace("$", "").endswith(f"A1:G{last_row}")
+    assert str(ws.print_area).replace("$", "").endswith(f"A5:G{last_row}")  # the title is in the page header
+    assert "BC-6THANG" in ws.oddHeader.left.text
     assert ws.freeze_panes == "C7"
     long_row = summary.HEADER_ROW + 2 + len(units) - 1  # the long name wraps: its row is taller
     assert ws.row_dimensions[long_row].height >= 2 * summary.LINE_HEIGHT
