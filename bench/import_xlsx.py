@@ -3,7 +3,7 @@ already holds ≥ 1 million values.
 
     .venv/bin/python bench/import_xlsx.py [--values 100000] [--units 100] [--background 1000000] [--profile]
 
-Builds its own world in a throw-away database (a temporary SQLite file, or `test_<name>` on the server of
+Builds its own world in a throw-away database (a temporary SQLite file, or `bench_import_<name>` on the server of
 DATABASE_URL, created and dropped here): `--units` provinces in one reporting group, a monthly data set with
 enough indicators × 4 disaggregation options to give `--values` value cells, one officer holding the province
 role for every unit, and `--background` values of the earlier months (reports included) written with the bulk
@@ -52,6 +52,8 @@ def _setup_django(tmp: Path) -> tuple[str, str]:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
+    else:  # not test_<name>: a test run against the same DATABASE_URL would drop it under the benchmark
+        db.setdefault("TEST", {})["NAME"] = f"bench_import_{db['NAME']}"
     from django.db import connection
 
     original = str(connection.settings_dict["NAME"])
