@@ -7,7 +7,9 @@
                                                                  └─▶ failed    (unexpected error, nothing written)
 
 The file is parsed by excel_reader.workbook_parse and written only by services.datavalues_apply, which validates
-every item before writing anything. Running happens in a background task (tasks.run_import_job); progress is
+every item before writing anything. The dry run keeps what it read (batch.py, guarded by the file's checksum), so
+the apply that follows does not parse the file again; the dry run also runs the entry form's checks (validation
+rules, outliers, required values) on the report as it would become, and lists them — they do not block a draft. Running happens in a background task (tasks.run_import_job); progress is
 the number of rows parsed, saved in short autocommit updates while no data transaction is open — inside the
 atomic write SQLite could not publish it anyway.
 """
@@ -33,10 +35,12 @@ from lienket.core.text import nfc
 
 from .. import permissions
 from ..codes import AuditAction, ErrorCode
-from ..models import DataValue, ImportJob
+from ..models import DataValue, ImportJob, Period, Submission
+from ..periods import parse_period
 from ..services import datavalues_apply, datavalues_problems
+from ..validation.rules import validate_values_many
 from ..values import ApplyResult, ValueItem
-from . import mapping, workbook
+from . import batch, mapping, workbook
 from . import reader as excel_reader
 
 logger = logging.getLogger(__name__)
@@ -268,10 +272,18 @@ def _translate_messages(job: ImportJob, options: dict[str, Any]) -> None:
 
 
 def _run(job: ImportJob, options: dict[str, Any]) -> None:
-    parsed = excel_reader.workbook_parse(
-        data=bytes(job.content), filename=job.filename, empty_deletes=bool(options.get("empty_deletes")),
-        expected_dataset=options.get("dataset"), expected_period=options.get("period"), progress=_Progress(job.pk),
-    )
+    content = bytes(job.content)
+    checksum = hashlib.sha256(content).hexdigest()
+    earlier = dict(job.summary or {})
+    parsed = None if job.dry_run else batch.batch_load(job_id=job.pk, checksum=checksum)
+    reused = parsed is not None
+    if parsed is None:
+        parsed = excel_reader.workbook_parse(
+            data=content, filename=job.filename, empty_deletes=bool(options.get("empty_deletes")),
+            expected_dataset=options.get("dataset"), expected_period=options.get("period"), progress=_Progress(job.pk),
+        )
+    else:
+        _save(job.pk, progress_done=parsed.rows_total, progress_total=parsed.rows_total)
     summary: dict[str, Any] = {
         "options": options,
         "dataset": parsed.dataset.code if parsed.dataset else None,
@@ -280,6 +292,8 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
         "rows": parsed.rows_total,
         "values": len(parsed.items),
         "warnings": _file_warnings(job, options) + parsed.warnings[:1000],
+        "format": parsed.kind,
+        "parsed_again": not job.dry_run and not reused,
     }
     if parsed.fatal or parsed.errors:
         # Cell errors found while reading: still let the write path check the other cells (permissions,
@@ -297,6 +311,8 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
             )
             summary.update(_counts(result))
             summary["items"] = _shown_items(result, parsed.items, with_old=job.dry_run)
+            # The entry form's checks, shown before applying (the apply keeps the dry run's list).
+            summary["checks"] = _form_checks(parsed, result) if job.dry_run else list(earlier.get("checks") or [])
             final = ImportJob.Status.VALIDATED if job.dry_run else ImportJob.Status.DONE
             if not job.dry_run and (result.created or result.changed or result.deleted):
                 audit_log(
@@ -308,9 +324,55 @@ def _run(job: ImportJob, options: dict[str, Any]) -> None:
                   progress_total=parsed.rows_total, finished_at=timezone.now())
     except ValidationFailed as exc:
         _finish_invalid(job, summary, _errors_of(exc), parsed)
+        return
     except ApplicationError as exc:
         _finish_invalid(job, summary, [{"ref": job.filename, "sheet": "", "cell": "", "field": "file", "code": exc.code,
                                         "message": exc.message}], parsed)
+        return
+    if job.dry_run:
+        batch.batch_save(job_id=job.pk, checksum=checksum, parsed=parsed)
+    else:
+        batch.batch_forget(job_id=job.pk)
+
+
+def _form_checks(parsed: excel_reader.ParsedWorkbook, result: ApplyResult) -> list[dict[str, Any]]:
+    """What the entry form would say about each report once the file is saved: validation rules, outliers,
+    required values, each with its sheet and cell (the indicator's row) when it concerns one value. A draft is
+    saved regardless; errors block only submitting the report, warnings need a comment."""
+    dataset = parsed.dataset
+    if dataset is None or not result.items:
+        return []
+    spec = parse_period(parsed.period)
+    period = Period.objects.filter(code=spec.code).first() or Period(
+        code=spec.code, period_type=spec.period_type, year=spec.year, start=spec.start, end=spec.end)
+    units = [s.unit for s in parsed.sheets if s.unit is not None]
+    reports = {s.unit_id: s for s in Submission.objects.filter(dataset=dataset, period__code=spec.code, unit__in=units)}
+    comments_in_file = {it.ref: it.comment for it in parsed.items if it.comment is not None}
+    per_sheet: dict[str, tuple[dict[tuple[str, str | None], Decimal | None], dict[tuple[str, str | None], str]]] = {}
+    for it in result.items:
+        sheet, _sep, _cell = (it.get("ref") or "").rpartition("!")
+        values, comments = per_sheet.setdefault(sheet, ({}, {}))
+        key = (it["indicator"], it["option"])
+        values[key] = None if it["action"] in {"delete", "noop"} or it.get("value") is None else Decimal(it["value"])
+        if it["ref"] in comments_in_file:
+            comments[key] = comments_in_file[it["ref"]] or ""
+    sheets = [info for info in parsed.sheets if info.title in per_sheet and info.unit is not None]  # changed by the file
+    reports_given = [
+        (reports.get(info.unit.pk) or Submission(dataset=dataset, unit=info.unit, period=period), *per_sheet[info.title])
+        for info in sheets if info.unit is not None
+    ]
+    checks: list[dict[str, Any]] = []
+    for info, report in zip(sheets, validate_values_many(reports=reports_given), strict=True):
+        for v in report.violations:
+            code = v.indicators[0] if v.indicators else ""
+            row = parsed.rows.get((code, v.option or "")) if code else None
+            ref = f"{info.title}!F{row}" if row else info.title
+            checks.append({
+                "ref": ref, "sheet": info.title, "cell": f"F{row}" if row else "", "unit": info.unit_key,
+                "code": v.code, "severity": v.severity, "needs_comment": v.needs_comment, "indicators": v.indicators,
+                "message": v.message,
+            })
+    return checks[:1000]
 
 
 def _file_warnings(job: ImportJob, options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -379,6 +441,7 @@ def _finish_invalid(job: ImportJob, summary: dict[str, Any], errors: list[dict[s
     errors = _collapse_unit_errors(errors, parsed)
     errors.sort(key=excel_reader.error_sort_key(excel_reader.sheet_order(parsed)))
     summary["error_count"] = sum(int(e.get("count", 0)) if e.get("code") == "more_errors" else 1 for e in errors)
+    batch.batch_forget(job_id=job.pk)
     _save(job.pk, status=ImportJob.Status.INVALID, summary=summary, errors=errors[:1000], finished_at=timezone.now())
 
 

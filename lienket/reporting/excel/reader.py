@@ -54,12 +54,11 @@ from .mapping import (
     RowSpec,
 )
 from .workbook import (
+    Book,
     Formula,
     PercentNumber,
     _check_zip,
-    _FastBook,
     _open_book,
-    _OpenpyxlBook,
     _reading,
     _Refused,
     _text,
@@ -95,6 +94,10 @@ class ParsedWorkbook:
     #: Things the uploader must know although nothing is wrong, e.g. a formula's saved result was used (same
     #: shape as errors: ref, sheet, cell, code, message).
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: What the file is: "xlsx" (also .xlsm), "ods" or "xls" (workbook.XLSX, ODS, XLS); "" when unreadable.
+    kind: str = ""
+    #: The row of every (indicator code, option code or "") in each unit sheet (the same in every sheet).
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,7 +138,7 @@ def error_sort_key(sheet_order: dict[str, int]) -> Callable[[dict[str, Any]], tu
     return key
 
 
-def _read_mapping(book: _FastBook | _OpenpyxlBook, filename: str) -> Mapping:
+def _read_mapping(book: Book, filename: str) -> Mapping:
     not_ours = _("“%(file)s” is not a LienKet template (its hidden description is missing or was changed). "
                  "Download the template from LienKet, fill it in and upload that file.") % {"file": filename}
     if MAPPING_SHEET not in book.sheet_names:
@@ -217,7 +220,9 @@ def workbook_parse(
     workbook, too large, a zip bomb, not our template, forged mapping, unknown data set, missing sheets) come
     back as one error with `fatal` set; problems with cells (not a number, moved rows, a bad estimate mark)
     as one error per cell. Nothing is written; permissions and bounds are checked by datavalues_apply.
-    `reader="openpyxl"` skips the fast reader (which falls back to openpyxl by itself when it must)."""
+    The file may be .xlsx/.xlsm, .ods or .xls (its content decides; see workbook.py). For .xlsx,
+    `reader="openpyxl"` skips the fast reader (which falls back to openpyxl by itself when it must) and
+    `reader="calamine"` reads it with python-calamine, the reader of .ods and .xls."""
     filename = nfc(filename).rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "upload.xlsx"
     try:
         return _parse(data, filename, reader=reader, empty_deletes=empty_deletes, expected_dataset=expected_dataset,
@@ -233,9 +238,10 @@ def _parse(
 ) -> ParsedWorkbook:
     result = ParsedWorkbook(filename=filename)
     try:
-        _check_zip(data, filename)
+        kind = _check_zip(data, filename)
+        result.kind = kind
         with _reading(filename):
-            book = _open_book(data, reader=reader)
+            book = _open_book(data, reader=reader, kind=kind)
         try:
             with _reading(filename):
                 mapping = _read_mapping(book, filename)
@@ -300,7 +306,7 @@ def _resolve(result: ParsedWorkbook, mapping: Mapping, *, expected_dataset: str 
 
 
 def _read_sheets(
-    result: ParsedWorkbook, book: _FastBook | _OpenpyxlBook, mapping: Mapping, *, empty_deletes: bool,
+    result: ParsedWorkbook, book: Book, mapping: Mapping, *, empty_deletes: bool,
     progress: Callable[[int, int], None] | None,
 ) -> None:
     dataset = result.dataset
@@ -309,6 +315,7 @@ def _read_sheets(
     collected = set(dataset.elements.values_list("indicator__code", flat=True))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=collected)}
     by_row = {r.row: r for r in mapping.rows}
+    result.rows = {(r.indicator, r.option): r.row for r in mapping.rows}
     first, last = mapping.first_row, max(by_row, default=mapping.first_row)
     period = result.period
     total = len(mapping.rows) * len(result.sheets)

@@ -36,6 +36,7 @@ from .mapping import (
     Mapping,
     RowSpec,
 )
+from .summary import print_setup, summary_sheet
 
 # ---------------------------------------------------------------------------------------------------------
 # Building templates
@@ -268,6 +269,14 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
         "read as per cent too). Values are rounded to the decimals shown. The “Total” row of an indicator with a "
         "breakdown is the reported total: the parts below it must not add up to more."
     )
+    if len(units) > 1:  # the coordinator's all-units workbook opens on a summary of every unit
+        title = _("All units (summary)")[:31]
+        taken.add(title.lower())
+        summary_sheet(
+            wb, title=title, dataset=dataset, units=units, spec=spec, lang=lang, values=current,
+            indicators=[r.indicator for r in data_rows if r.spec is not None and not r.spec.option and r.indicator is not None],
+            number_format=lambda ind: _number_format(ind.decimals, percent=ind.in_percent), cell_number=_cell_number,
+        )
     for unit in units:
         title = sheet_title(dataset, unit, taken)
         sheets.append((title, unit.key))
@@ -276,11 +285,11 @@ def _build(*, dataset: DataSet, units: list[AdminUnit], spec: PeriodSpec, lang: 
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = f"D{FIRST_DATA_ROW}"
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.orientation = "landscape"
+        print_setup(ws, area=f"A1:J{max(last_row, HEADER_ROW)}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
         for row_no in range(1, 5):
             ws.merged_cells.add(f"A{row_no}:J{row_no}")
         ws.row_dimensions[4].height = 90
+        ws.row_dimensions[HEADER_ROW].height = 32  # two lines: "Estimate (x)", "Same period last year" wrap
 
         heading = f"{dataset.form_number}: {dataset.label(lang)}" if dataset.form_number else dataset.label(lang)
         xlsx_safe.append(ws, [_text_cell(ws, heading, bold=True, size=14)])

@@ -145,7 +145,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     context = _upload_context(request)
     if upload is None:
-        context["error"] = _("Choose an Excel file (.xlsx) to upload.")
+        context["error"] = _("Choose a spreadsheet file (.xlsx, .xlsm, .xls or .ods) to upload.")
         return render(request, "reporting/import_upload.html", context, status=400)
     limit = mapping.max_upload_bytes()
     try:

@@ -1,5 +1,14 @@
-"""Opening an uploaded workbook safely: zip checks (bombs, macros) and the two cell readers — a streaming
-reader of the sheet XML (fast) with openpyxl as the fallback."""
+"""Opening an uploaded workbook safely: what the file is (its bytes decide, not its name), zip checks (bombs,
+macros) and the cell readers behind one interface (`sheet_names`, `rows(...)`, `close()`):
+
+* `.xlsx` / `.xlsm` — a streaming reader of the sheet XML (fast; it also sees formulas and percentage formats,
+  which the checks of reader.py need), openpyxl as its fallback;
+* `.ods` (LibreOffice's default) and `.xls` (Excel 97-2003) — python-calamine (MIT, a maintained Rust reader of
+  all four formats). Calamine gives each cell's saved value; it does not expose formulas or number formats, so
+  for these formats a formula's saved result is read as a value and a percentage-formatted cell as its fraction.
+
+Macros are never run by any reader: a .xlsm loses its VBA project and an .ods its Basic/script parts before the
+file is stored; an .xls carrying a VBA project is refused (its container cannot be cleaned safely)."""
 
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
+import python_calamine
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -44,40 +54,103 @@ class _Refused(Exception):
         self.message = message
 
 
-def _check_zip(data: bytes, filename: str) -> None:
-    """Before openpyxl sees the bytes: is it a zip holding a workbook, and what does it expand to?"""
+XLSX, ODS, XLS = "xlsx", "ods", "xls"
+#: The formats an upload may have (what the upload page's `accept` lists).
+ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_MACRO_DIRS = ("basic/", "scripts/")
+_OLE_VBA = "_VBA_PROJECT_CUR".encode("utf-16-le")
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_OLE_BOOKS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+
+
+def _not_a_spreadsheet(filename: str) -> _Refused:
+    return _Refused("not_xlsx", _("“%(file)s” is not a spreadsheet LienKet can read (.xlsx, .xlsm, .xls or .ods) or it is "
+                                  "damaged. Download the template again, fill it in and save it in one of these formats "
+                                  "(not .csv, a text document or a password-protected file).") % {"file": filename})
+
+
+def _check_zip(data: bytes, filename: str) -> str:
+    """Before any reader sees the bytes: which of the accepted formats is it (XLSX — also .xlsm —, ODS or XLS),
+    and, for the zip-based ones, what does it expand to? The content decides, never the file name."""
     if len(data) > max_upload_bytes():
         raise _Refused("file_too_large", _("“%(file)s” is %(size)s MB; the limit is %(limit)s MB.")
                        % {"file": filename, "size": _mb(len(data)), "limit": _mb(max_upload_bytes())})
     if not data:
         raise _Refused("empty_file", _("“%(file)s” is empty.") % {"file": filename})
-    not_xlsx = _("“%(file)s” is not an Excel workbook (.xlsx) or it is damaged. Download the template again, fill "
-                 "it in and save it as .xlsx (not .xls, .csv or a password-protected file).") % {"file": filename}
+    if data[:8] == _OLE_MAGIC:
+        if _OLE_ENCRYPTED in data:
+            raise _Refused("encrypted_file", _("“%(file)s” is protected by a password; LienKet cannot read it. Save it "
+                                               "without a password and upload it again.") % {"file": filename})
+        if not any(name in data for name in _OLE_BOOKS):
+            raise _not_a_spreadsheet(filename)
+        return XLS
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise _Refused("not_xlsx", not_xlsx) from None
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise _Refused("not_xlsx", not_xlsx)
+            names = {i.filename for i in infos}
+            mimetype = zf.read("mimetype")[:200].strip() if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError):
+        raise _not_a_spreadsheet(filename) from None
+    if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
+        kind = XLSX
+    elif mimetype == _ODS_MIMETYPE and "content.xml" in names:
+        kind = ODS
+    else:
+        raise _not_a_spreadsheet(filename)
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > max_uncompressed_bytes() or (total > 8 * 1024 * 1024 and total / packed > MAX_UNCOMPRESSED_RATIO):
         raise _Refused("zip_bomb", _("“%(file)s” would expand to %(size)s MB; files that expand beyond %(limit)s MB "
                                      "or unusually far are refused.")
                        % {"file": filename, "size": _mb(total), "limit": _mb(max_uncompressed_bytes())})
+    return kind
+
+
+def _ods_without_macros(data: bytes) -> tuple[bytes, list[str]]:
+    """An .ods without its Basic libraries and scripts (the parts a macro lives in); the names removed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        infos = zin.infolist()
+        removed = [i.filename for i in infos if i.filename.lower().startswith(_ODS_MACRO_DIRS)]
+        if not removed:
+            return data, []
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zout:
+            for info in infos:
+                if info.filename in removed:
+                    continue
+                zout.writestr(info, zin.read(info))  # the members keep their compression (mimetype stays stored)
+    return out.getvalue(), removed
 
 
 def package_without_macros(*, data: bytes, filename: str) -> tuple[bytes, list[str]]:
     """The upload as it may be stored: a macro-enabled workbook loses its VBA project (the parts removed are
     returned). Files with Excel 4 macro sheets or ActiveX controls are refused; other problems with the file
     are left to workbook_parse, which reports them on the job."""
+    if data[:8] == _OLE_MAGIC and _OLE_VBA in data:
+        raise ValidationFailed(
+            _("“%(file)s” is an Excel 97-2003 workbook with macros (VBA), which LienKet does not accept. Save it as an "
+              "Excel workbook (.xlsx) or without macros and upload it again.") % {"file": filename},
+            {"field": "file", "parts": ["_VBA_PROJECT_CUR"]}, code=ErrorCode.MACROS_REFUSED,
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+            is_ods = "mimetype" in names and zf.read("mimetype")[:200].strip() == _ODS_MIMETYPE
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError):
         return data, []
+    if is_ods:
+        try:
+            _check_zip(data, filename)  # the copy below expands every member: no zip bombs
+            return _ods_without_macros(data)
+        except _Refused as exc:
+            raise ValidationFailed(exc.message, {"field": "file"}, code=exc.code) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError):
+            raise ValidationFailed(
+                _("“%(file)s” could not be read: the file is damaged or not a valid spreadsheet.") % {"file": filename},
+                {"field": "file"}, code=ErrorCode.CORRUPT_FILE,
+            ) from None
     if not xlsx_safe.macro_parts(names) and not any(n.lower().startswith(("xl/macrosheets/", "xl/activex/")) for n in names):
         return data, []
     try:
@@ -109,7 +182,7 @@ def _reading(filename: str) -> Iterator[None]:
     except Exception:  # noqa: BLE001 - any failure of the reader on user-supplied bytes is a damaged file
         raise _Refused(
             "corrupt_file",
-            _("“%(file)s” could not be read: the file is damaged or not a valid Excel workbook.") % {"file": filename},
+            _("“%(file)s” could not be read: the file is damaged or not a valid spreadsheet.") % {"file": filename},
         ) from None
 
 
@@ -384,7 +457,39 @@ def _openpyxl_value(cell: Any) -> Any:
     return value
 
 
-def _open_book(data: bytes, *, reader: str) -> _FastBook | _OpenpyxlBook:
+class _CalamineBook:
+    """The same interface over python-calamine, for .ods and .xls (and .xlsx when asked: `reader="calamine"`).
+    Calamine gives a cell's saved value — a number as float (int for some .xls cells), a date as date/datetime,
+    text as str, an empty cell as "" (here None) — and no formulas or number formats."""
+
+    def __init__(self, data: bytes) -> None:
+        self.wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.sheet_names = list(self.wb.sheet_names)
+
+    def rows(
+        self, title: str, *, min_row: int, max_col: int, columns: frozenset[int] | None = None,
+    ) -> Iterator[tuple[int, list[Any]]]:
+        wanted = frozenset(range(1, max_col + 1)) if columns is None else columns
+        # iter_rows starts at row 1 (rows above the first used one come back empty)
+        for row_no, raw in enumerate(self.wb.get_sheet_by_name(title).iter_rows(), 1):
+            if row_no < min_row:
+                continue
+            values: list[Any] = [None] * max_col
+            for col, value in enumerate(raw[:max_col], 1):
+                if col in wanted and value != "":
+                    values[col - 1] = value
+            yield row_no, values
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+Book = _FastBook | _OpenpyxlBook | _CalamineBook
+
+
+def _open_book(data: bytes, *, reader: str, kind: str = XLSX) -> Book:
+    if kind != XLSX or reader == "calamine":
+        return _CalamineBook(data)
     if reader == "fast":
         try:
             return _FastBook(data)

@@ -123,7 +123,7 @@ def test_half_year_template_has_a_total_row_and_one_row_per_market_class(w, vi):
 def test_multi_unit_workbook_has_a_sheet_per_unit_and_maps_each_to_its_unit_key(w):
     wb = load_workbook(io.BytesIO(build(w, w.hanoi, w.phutho, period="202609")))
 
-    assert wb.sheetnames == ["BC-THANG - Hà Nội", "BC-THANG - Phú Thọ", "_lienket"]
+    assert wb.sheetnames[1:] == ["BC-THANG - Hà Nội", "BC-THANG - Phú Thọ", "_lienket"]  # after the summary
     mapping = [row for row in wb["_lienket"].iter_rows(values_only=True) if row[0] == "S"]
     assert [(r[1], r[2]) for r in mapping] == [("BC-THANG - Hà Nội", "01"), ("BC-THANG - Phú Thọ", "25@2025-07-01")]
 
@@ -400,7 +400,7 @@ def test_other_units_template_is_refused_naming_sheet_and_unit(w, vi):
 
 def test_a_multi_unit_workbook_is_refused_whole_if_one_sheet_is_not_yours(w):
     data = build(w, w.hanoi, w.phutho, period="202609")
-    data = fill(fill(data, {"F7": 1}, sheet=0), {"F7": 2}, sheet=1)
+    data = fill(fill(data, {"F7": 1}, sheet=1), {"F7": 2}, sheet=2)  # sheet 0 is the summary
     before = db_dump()
 
     job = upload(w.users["hanoi_officer"], data)

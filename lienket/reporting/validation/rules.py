@@ -21,9 +21,9 @@ four earlier values). For year-to-date indicators only the same period of earlie
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -208,20 +208,29 @@ def _stored(submission: Submission, ctx: _Context) -> tuple[dict[Key, Decimal], 
 
 def _history(submission: Submission, ctx: _Context, keys: Iterable[Key]) -> tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]:
     """Same period last year and earlier values (oldest first) of the same unit, per key."""
+    return _histories(ctx, [submission.unit_id], keys).get(submission.unit_id, ({}, {}))
+
+
+def _histories(
+    ctx: _Context, unit_ids: list[int], keys: Iterable[Key],
+) -> dict[int, tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]]:
+    """`_history` of several units of the same data set and period in one query (an upload of many units)."""
     spec = ctx.spec
     last_year_code = spec.same_period_last_year().code
     codes = {code for code, _opt in keys if code in ctx.indicators}
     rows = (
         DataValue.objects.filter(
-            unit_id=submission.unit_id, indicator__code__in=codes, period__period_type=spec.period_type,
+            unit_id__in=unit_ids, indicator__code__in=codes, period__period_type=spec.period_type,
             period__start__lt=spec.start, period__start__gte=dt.date(spec.year - 6, 1, 1),
         )
-        .values_list("indicator__code", "option_id", "period__code", "period__start", "value")
+        .values_list("unit_id", "indicator__code", "option_id", "period__code", "period__start", "value")
         .order_by("period__start")
     )
-    last_year: dict[Key, Decimal] = {}
-    history: dict[Key, list[Decimal]] = defaultdict(list)
-    for code, option_id, pcode, start, value in rows:
+    out: dict[int, tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]] = {}
+    for unit_id, code, option_id, pcode, start, value in rows.iterator(chunk_size=20000):
+        if unit_id not in out:
+            out[unit_id] = ({}, defaultdict(list))
+        last_year, history = out[unit_id]
         key = (code, ctx.option_codes.get(option_id) if option_id else None)
         if pcode == last_year_code:
             last_year[key] = value
@@ -229,9 +238,10 @@ def _history(submission: Submission, ctx: _Context, keys: Iterable[Key]) -> tupl
         if indicator.cumulative_ytd and (start.month, start.day) != (spec.start.month, spec.start.day):
             continue  # year-to-date: only the same period of earlier years is comparable
         history[key].append(value)
-    for key in list(history):
-        history[key] = history[key][-HISTORY_PERIODS:]
-    return last_year, history
+    for _last_year, history in out.values():
+        for key in list(history):
+            history[key] = history[key][-HISTORY_PERIODS:]
+    return out
 
 
 def _totals(values: Mapping[Key, Decimal | None]) -> dict[str, Decimal]:
@@ -261,14 +271,17 @@ def _total_findings(ctx: _Context, values: Mapping[Key, Decimal], comments: Mapp
     for (code, option), value in values.items():
         if option is not None and value is not None:
             parts[code].append(value)
+    option_count = Counter(c for (c, _o) in ctx.option_labels) if parts else Counter()
     for code, given in parts.items():
         ind = ctx.indicators.get(code)
         total = values.get((code, None))
         if ind is None or total is None or ind.disaggregation_id is None:
             continue
-        options = sum(1 for (c, _o) in ctx.option_labels if c == code)
+        options = option_count[code]
         tolerance = ind.total_tolerance(len(given))
         sum_parts = sum(given, Decimal(0))
+        if total - tolerance <= sum_parts <= total + tolerance or (sum_parts < total and len(given) < options):
+            continue  # nothing to say: no message is built (a large file has thousands of such totals)
         label = _label(ind)
         numbers = {"indicator": label, "total": _fmt(total, ind.decimals), "sum": _fmt(sum_parts, ind.decimals)}
         details = {"total": str(total), "sum_of_parts": str(sum_parts), "parts": len(given), "options": options}
@@ -290,7 +303,10 @@ def _total_findings(ctx: _Context, values: Mapping[Key, Decimal], comments: Mapp
     return found
 
 
-def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], comments: dict[Key, str]) -> ValidationReport:
+def _check(
+    submission: Submission, ctx: _Context, values: dict[Key, Decimal], comments: dict[Key, str],
+    known_history: tuple[dict[Key, Decimal], dict[Key, list[Decimal]]] | None = None,
+) -> ValidationReport:
     report = ValidationReport()
     lang = _lang()
     dataset = submission.dataset
@@ -366,7 +382,7 @@ def _check(submission: Submission, ctx: _Context, values: dict[Key, Decimal], co
     # 4. Outliers against the unit's own history
     pct, sd = dataset.outlier_pct, dataset.outlier_sd
     if (pct or sd) and values:
-        last_year, history = _history(submission, ctx, values.keys())
+        last_year, history = known_history if known_history is not None else _history(submission, ctx, values.keys())
         for (code, option), value in values.items():
             ind = ctx.indicators.get(code)
             if ind is None:
@@ -429,3 +445,43 @@ def validate_values(
     merged_comments = dict(stored_comments)
     merged_comments.update(comments or {})
     return _check(submission, ctx, merged, merged_comments)
+
+
+def validate_values_many(
+    *, reports: Sequence[tuple[Submission, Mapping[Key, Decimal | None], Mapping[Key, str]]],
+) -> list[ValidationReport]:
+    """`validate_values` (merged over what is stored) for several reports of ONE data set and period — the units of
+    an uploaded workbook: the data set's indicators and options, the stored values and the history are read once
+    for all of them instead of once per report. Same findings as calling validate_values for each."""
+    if not reports:
+        return []
+    base = _context(reports[0][0])
+    period_id = reports[0][0].period_id
+    unit_ids = [sub.unit_id for sub, _v, _c in reports]
+    stored: dict[int, tuple[dict[Key, Decimal], dict[Key, str]]] = {u: ({}, {}) for u in unit_ids}
+    if period_id is not None:
+        for unit_id, code, option_id, value, comment in DataValue.objects.filter(
+            unit_id__in=unit_ids, period_id=period_id, indicator__code__in=list(base.indicators)
+        ).values_list("unit_id", "indicator__code", "option_id", "value", "comment"):
+            key = (code, base.option_codes.get(option_id) if option_id else None)
+            stored[unit_id][0][key] = value
+            stored[unit_id][1][key] = comment or ""
+    merged_all: list[tuple[Submission, dict[Key, Decimal], dict[Key, str]]] = []
+    keys: set[Key] = set()
+    for sub, values, comments in reports:
+        merged, merged_comments = dict(stored[sub.unit_id][0]), dict(stored[sub.unit_id][1])
+        for key, given in values.items():
+            if given is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = given if isinstance(given, Decimal) else Decimal(str(given))
+        merged_comments.update(comments or {})
+        keys.update(merged)
+        merged_all.append((sub, merged, merged_comments))
+    dataset = reports[0][0].dataset
+    histories = _histories(base, unit_ids, keys) if (dataset.outlier_pct or dataset.outlier_sd) and keys else {}
+    return [
+        _check(sub, replace(base, submission=sub), merged, merged_comments, histories.get(sub.unit_id, ({}, {})))
+        for sub, merged, merged_comments in merged_all
+    ]
+
