@@ -322,6 +322,9 @@ def build(database_url: str = DEFAULT_URL, scale: float = 1.0, *, rebuild: bool 
     indicators, options, datasets = _catalogue(_indicator_count(scale))
     users = _users(unit)
     total = _write(indicators, options, datasets, users, verbose)
+    from lienket.reporting.aggregates import rollup_rebuild
+
+    rollup_rebuild()  # written around the workflow: the published-figures table (AcceptedValue) from the accepted ones
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     seconds = time.monotonic() - started

@@ -12,7 +12,9 @@ Rules (each indicator's own, from the catalogue):
   period's end date (the conference group has 28 units before and 18 after);
 * a total is complete only when every member's value is present, otherwise partial with the missing listed.
 
-Visibility: `reporting.permissions.figures_visible_submissions`, the one rule for every analytics path.
+Visibility: `reporting.permissions.figures_visible_submissions`, the one rule for every analytics path (read as
+accepted values from the published-figures table `AcceptedValue` ∪ a province's own unaccepted ones:
+`reporting.aggregates.published_values`).
 Decimal end to end; rounding happens only in display (`Cell.display`).
 
 Over 500 lines on purpose: the rules above and the measures built on them are one piece of arithmetic that is
@@ -41,12 +43,12 @@ from lienket.reporting.aggregates import (
     UnitValue,
     figures_version,
     indicator_closure,
+    published_values,
     source_unit_ids,
-    stored_values,
 )
 from lienket.reporting.models import DataValue, DisaggregationOption, Indicator, Target
 from lienket.reporting.periods import PeriodSpec, PeriodType, month
-from lienket.reporting.permissions import figures_view_is_public, figures_visible_submissions
+from lienket.reporting.permissions import figures_view_is_public
 
 from .query import Query
 
@@ -189,8 +191,8 @@ class Engine:
             units[self.national.pk] = self.national
         ids = source_unit_ids(units.values(), days, self.sources)
         option_ids = {o.pk for o in query.options if o is not None}
-        values = stored_values(submissions=figures_visible_submissions(user), unit_ids=ids, indicator_ids=self.indicators,
-                               period_codes=codes, option_ids=option_ids, with_total=None in query.options)
+        values = published_values(user=user, unit_ids=ids, indicator_ids=self.indicators, period_codes=codes,
+                                  option_ids=option_ids, with_total=None in query.options)
         self.rollup = RollUp(values, self.indicators, self.sources)
         self.units_by_id = {pk: all_units[pk] for pk in ids if pk in all_units}
         self.generated_at = timezone.now()

@@ -55,6 +55,7 @@ from django.db.models import Model
 from lienket.core import clock
 from lienket.core.audit import audit_log
 from lienket.regions.models import AdminUnit, UnitStat, UnitSuccession
+from lienket.reporting.aggregates import rollup_submission
 from lienket.reporting.codes import AuditAction
 from lienket.reporting.models import (
     DataSet,
@@ -680,6 +681,8 @@ def load_sample_reporting(*, seed: int = 2025, today: dt.date | None = None) -> 
         audit.changed_at = at
     _stamp(DataValue, dvs, "updated_at")
     _stamp(DataValueAudit, audits, "changed_at")
+    # written around the workflow: the published-figures table follows the accepted ones
+    rollup_submission(*(sub.pk for sub in subs if sub.status == SubmissionStatus.ACCEPTED))
 
     targets = _targets(datasets, units_for, values_of, user, seed)
 

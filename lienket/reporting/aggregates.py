@@ -12,7 +12,9 @@ page's "achieved", and every figure of `lienket.analytics`):
   "not comparable" — except a pure rename (one successor whose only predecessor it is, share 1).
 
 The mapping of units is `lienket.regions.selectors.unit_predecessors_on / unit_successors_on`, the one every
-app uses. No rollup table: `docs/analytics.md` has the measurements behind that decision.
+app uses. Published (accepted) figures are also kept in a compact table, `AcceptedValue`, maintained inside the
+accepting / reopening transaction (`rollup_submission`); `published_values` reads it. `docs/analytics.md` has the
+measurements behind that decision.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from lienket.regions.models import AdminUnit, UnitSuccession
 from lienket.regions.selectors import reference_cached, unit_predecessors_on, unit_successors_on
 
 from . import permissions
-from .models import DataValue, Indicator, Submission, SubmissionStatus
+from .models import AcceptedValue, DataValue, Indicator, Submission, SubmissionStatus
 from .periods import PeriodSpec, parse_period
 
 # (unit id, indicator id, period code, option id or 0)
@@ -65,6 +67,68 @@ def stored_values(
         (unit_id, ind_id, code, opt_id or 0): Stored(value, status == SubmissionStatus.ACCEPTED)
         for unit_id, ind_id, code, opt_id, value, status in rows
     }
+
+
+_ROLLUP_INSERT = """
+INSERT INTO reporting_acceptedvalue (submission_id, unit_id, indicator_id, period_code, option_key, value)
+SELECT dv.submission_id, dv.unit_id, dv.indicator_id, p.code, COALESCE(dv.option_id, 0), dv.value
+FROM reporting_datavalue dv JOIN reporting_period p ON p.id = dv.period_id
+JOIN reporting_submission s ON s.id = dv.submission_id AND s.status = %s
+WHERE {where}
+"""
+
+
+def rollup_submission(*submission_ids: int) -> None:
+    """Bring the published-figures table in line with submissions: their rows are removed, and copied again from
+    their values when accepted. Called by the workflow inside the accepting / reopening transaction (the
+    submission row is locked), so the table changes exactly when — and only if — the acceptance commits."""
+    from django.db import connection
+
+    ids = list(submission_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        AcceptedValue.objects.filter(submission_id__in=chunk).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(_ROLLUP_INSERT.format(where=f"dv.submission_id IN ({', '.join(['%s'] * len(chunk))})"),
+                           [str(SubmissionStatus.ACCEPTED), *chunk])
+
+
+def rollup_rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
+    """Refill the published-figures table from every accepted submission, one indicator per transaction (data
+    written around the workflow: bulk loaders, a database that existed before the table). Returns the rows."""
+    from django.db import connection, transaction
+
+    ids = list(indicator_ids) if indicator_ids is not None else list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    rows = 0
+    for ind_id in ids:
+        with transaction.atomic(), connection.cursor() as cursor:
+            AcceptedValue.objects.filter(indicator_id=ind_id).delete()
+            cursor.execute(_ROLLUP_INSERT.format(where="dv.indicator_id = %s"), [str(SubmissionStatus.ACCEPTED), ind_id])
+            rows += max(cursor.rowcount, 0)
+    return rows
+
+
+def published_values(
+    *, user: Any, unit_ids: Iterable[int], indicator_ids: Iterable[int], period_codes: Iterable[str],
+    option_ids: Iterable[int] | None = None, with_total: bool = True,
+) -> dict[Key, Stored]:
+    """What `stored_values(submissions=permissions.figures_visible_submissions(user), …)` answers, read from the
+    published-figures table: accepted values from `AcceptedValue` (no join), and — for a province's own people
+    only — their unit's unaccepted values from the value table (`permissions.figures_own_unaccepted_submissions`)."""
+    unit_ids, indicator_ids, period_codes = list(unit_ids), list(indicator_ids), list(period_codes)
+    rows = AcceptedValue.objects.filter(indicator_id__in=indicator_ids, period_code__in=period_codes, unit_id__in=unit_ids)
+    if option_ids is not None:
+        keys = list(option_ids)
+        rows = rows.filter(option_key__in=[*keys, 0] if with_total else keys)
+    out = {
+        (unit_id, ind_id, code, opt): Stored(value, True)
+        for unit_id, ind_id, code, opt, value in rows.values_list("unit_id", "indicator_id", "period_code", "option_key", "value")
+    }
+    own = permissions.figures_own_unaccepted_submissions(user)
+    if own is not None:
+        out.update(stored_values(submissions=own, unit_ids=unit_ids, indicator_ids=indicator_ids, period_codes=period_codes,
+                                 option_ids=option_ids, with_total=with_total))
+    return out
 
 
 @dataclass(frozen=True)

@@ -561,3 +561,29 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id}/{self.unit_id}/{self.period_id} {self.kind}"
+
+
+class AcceptedValue(models.Model):
+    """The published figures in a compact table: a copy of each value of an accepted submission, with its period
+    code inline (analytics reads it without joining periods and submissions). Maintained by
+    `reporting.services.submission_transition` inside the accepting (or reopening) transaction through
+    `aggregates.rollup_submission`; `manage.py rollup_rebuild` fills it for data written around the workflow
+    (bulk loaders, an existing database). `option_key` is the option's id, 0 for the total."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("regions.AdminUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period_code = models.CharField(max_length=16)
+    option_key = models.PositiveIntegerField(default=0)
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("accepted value")
+        verbose_name_plural = _("accepted values")
+        indexes = [
+            models.Index(fields=["indicator", "period_code", "unit"], name="acceptedvalue_ind_period_idx"),
+            models.Index(fields=["submission"], name="acceptedvalue_submission_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator_id}/{self.period_code}={self.value}"

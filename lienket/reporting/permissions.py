@@ -78,6 +78,16 @@ def figures_visible_submissions(user: Any, qs: QuerySet[Submission] | None = Non
     return qs.filter(accepted | Q(unit_id__in=own_units))
 
 
+def figures_own_unaccepted_submissions(user: Any) -> QuerySet[Submission] | None:
+    """The part of `figures_visible_submissions` that is not accepted: a province's officers' and director's own
+    unit's unaccepted submissions; None for everybody else (they see accepted figures only). Accepted ∪ this is
+    exactly `figures_visible_submissions(user)` (`reporting.aggregates.published_values` reads it so)."""
+    if figures_view_is_public(user):
+        return None
+    own_units = user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).values("unit_id")
+    return Submission.objects.filter(unit_id__in=own_units).exclude(status=SubmissionStatus.ACCEPTED)
+
+
 def figures_view_is_public(user: Any) -> bool:
     """Whether `user` sees exactly the published (accepted) figures — everybody but a province's own people —
     so that what is computed for one such viewer may be shared with the others."""

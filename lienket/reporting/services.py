@@ -25,7 +25,7 @@ from lienket.core.text import nfc
 from lienket.regions.models import AdminUnit
 
 from . import permissions
-from .aggregates import figures_changed
+from .aggregates import figures_changed, rollup_submission
 from .codes import AuditAction, ErrorCode
 from .models import (
     DataSet,
@@ -129,6 +129,7 @@ def submission_transition(
     # version compared above is still the stored one.
     Submission.objects.filter(pk=current.pk).update(**updates)
     if SubmissionStatus.ACCEPTED in (transition.target, current.status):
+        rollup_submission(current.pk)  # the published-figures table, in this transaction
         figures_changed()  # published figures changed: analytics' caches of accepted values start afresh
     current.refresh_from_db()
     audit_log(actor=actor, action=AuditAction(f"submission.{action}"), obj=current, before=before, after=snapshot(current), reason=reason)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lienket.regions.models import AdminUnit, GroupMembership, UnitGroup, UnitStat, UnitSuccession
+from lienket.reporting.aggregates import rollup_submission
 from lienket.reporting.models import DataSet, DataValue, Indicator, Period, Submission
 from lienket.reporting.tests.factories import MERGER, World, indicator, world
 
@@ -37,6 +38,7 @@ class Put:
             ind = Indicator.objects.get(code=code_)
             DataValue.objects.create(submission=sub, unit=unit, period=period, indicator=ind, option=option,
                                      value=Decimal(str(value)))
+        rollup_submission(sub.pk)  # written around the workflow: keep the published-figures table in line
         return sub
 
 
