@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from lienket.core import clock
@@ -55,8 +56,10 @@ def _page(request: HttpRequest, template: str, build: Any) -> HttpResponse:
     if public:
         key = hashlib.sha256(repr((figures_version(), lang(), request.path, sorted(request.GET.lists()))).encode()).hexdigest()
     meta = {"figures_key": key, "fragment_seconds": CACHE_SECONDS if public else 0}
-    if public and cache.get(make_template_fragment_key("analytics_page", [key])) is not None:
-        return render(request, template, meta)
+    if public:  # one round trip to the shared cache: the fragment itself, handed to the template as it is
+        fragment = cache.get(make_template_fragment_key("analytics_page", [key]))
+        if fragment is not None:
+            return render(request, template, {**meta, "page_fragment": mark_safe(fragment)})  # our own rendered HTML
     try:
         return render(request, template, {**build(), **meta})
     except ApplicationError as exc:
