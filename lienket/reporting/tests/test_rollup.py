@@ -43,7 +43,7 @@ def _accept(w, sub):
 
 def _views(w, user):
     units = [w.hanoi.pk, w.phutho.pk]
-    inds = list(w.indicators[c].pk for c in ("RETAIL", "EXPORT"))
+    inds = [w.indicators[c].pk for c in ("RETAIL", "EXPORT")]
     raw = stored_values(submissions=figures_visible_submissions(user), unit_ids=units, indicator_ids=inds, period_codes=["202603"])
     table = published_values(user=user, unit_ids=units, indicator_ids=inds, period_codes=["202603"])
     return raw, table
@@ -56,7 +56,8 @@ def test_accept_reopen_reaccept_keep_the_table_equal_to_the_raw_values(w):
     # when: accepted
     sub = _accept(w, sub)
     # then: the table holds exactly the accepted values
-    assert _table() == _raw() and len(_raw()) == 2
+    assert _table() == _raw()
+    assert len(_raw()) == 2
     # when: reopened (returned to the province)
     sub = submission_transition(submission=sub, actor=w.users["coordinator"], action="reopen", reason="Kiểm tra lại")
     # then: no longer published
@@ -78,7 +79,7 @@ def test_published_values_answer_as_the_visibility_rule_for_everybody(w):
         raw, table = _views(w, w.users[name])
         # then: the same keys, values and accepted flags as the raw rule
         assert table == raw, name
-    own_raw, own = _views(w, w.users["phutho_officer"])
+    _raw_view, own = _views(w, w.users["phutho_officer"])
     assert any(not s.accepted for s in own.values())  # the province's own draft, marked unaccepted
 
 
@@ -89,4 +90,5 @@ def test_rebuild_command_refills_the_table_from_accepted_submissions(w):
     # when
     call_command("rollup_rebuild", verbosity=0)
     # then
-    assert _table() == _raw() and len(_table()) == 2
+    assert _table() == _raw()
+    assert len(_table()) == 2
