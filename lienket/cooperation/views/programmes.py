@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -386,14 +387,14 @@ def document_remove(request: HttpRequest, pk: int, did: int) -> HttpResponse:
 
 @require_GET
 @refusals_as_pages
-def document_file(request: HttpRequest, pk: int, did: int) -> HttpResponse:
+def document_file(request: HttpRequest, pk: int, did: int) -> HttpResponseBase:
     """The stored file of a programme document, for whoever may see the programme."""
     programme = permissions.programme_get_for_user(id=pk, user=request.user)
     doc = programme.documents.filter(pk=did).exclude(file="").first()
     if doc is None:
         raise NotFound(_("No document %(id)s in this programme.") % {"id": did}, {"document": did},
                        code=ErrorCode.DOCUMENT_NOT_FOUND)
-    name = doc.file.name.rsplit("/", 1)[-1]
+    name = (doc.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
