@@ -139,6 +139,13 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "cooperation:programme_status"): OWN_UNIT,
     ("GET", "cooperation:activity_create"): OWN_UNIT,
     ("POST", "cooperation:activity_create"): OWN_UNIT,
+    ("GET", "cooperation:activity_edit"): OWN_UNIT,
+    ("POST", "cooperation:activity_edit"): OWN_UNIT,
+    ("GET", "cooperation:activity_delete"): OWN_UNIT,  # the confirmation step
+    ("POST", "cooperation:activity_delete"): OWN_UNIT,
+    ("POST", "cooperation:document_add"): OWN_UNIT,
+    ("GET", "cooperation:document_file"): PROGRAMME_VIEWERS,
+    ("POST", "cooperation:document_remove"): OWN_UNIT,
     ("GET", "cooperation:calendar"): EVERYONE,
     ("GET", "cooperation:calendar_ics"): EVERYONE,
     ("GET", "cooperation:network"): EVERYONE,
@@ -195,6 +202,8 @@ API: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/cooperation/programmes/{programme_id}/status"): OWN_UNIT,
     ("GET", "/api/v1/cooperation/activities"): EVERYONE,
     ("POST", "/api/v1/cooperation/activities"): OWN_UNIT,
+    ("PATCH", "/api/v1/cooperation/activities/{activity_id}"): OWN_UNIT,
+    ("DELETE", "/api/v1/cooperation/activities/{activity_id}"): OWN_UNIT,
     ("GET", "/api/v1/cooperation/network"): EVERYONE,
 }
 

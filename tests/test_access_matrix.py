@@ -6,6 +6,7 @@ same world, and a refused write is checked to have changed nothing (row counts a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lienket.conferences.models import Conference, ConferenceSeries
+from lienket.cooperation.services import document_add as coop_document_add
+from lienket.cooperation.tests.factories import activity as coop_activity
 from lienket.cooperation.tests.factories import programme as coop_programme
 from lienket.reporting.models import ImportJob, Submission
 from lienket.reporting.services import datavalues_apply
@@ -174,7 +177,11 @@ def build_world() -> MatrixWorld:
 
     coop = coop_programme(users["coordinator"], parties=[("unit:01", "lead"), ("unit:40", "member")], published=False,
                           objectives=[("Doanh số", "tỷ đồng", "10", "1")])
-    extra = {**_products_world(w.hanoi, users["officer"]), **proposals_matrix_world(users, w.hanoi), "programme": coop}
+    coop_act = coop_activity(users["coordinator"], coop, place="01", start=dt.date(2026, 4, 1))
+    coop_doc = coop_document_add(actor=users["coordinator"], programme_id=coop.pk, title="Biên bản ký kết",
+                                 file=_pdf_upload())
+    extra = {**_products_world(w.hanoi, users["officer"]), **proposals_matrix_world(users, w.hanoi), "programme": coop,
+             "coop_activity": coop_act, "coop_document": coop_doc}
     return MatrixWorld(users, tokens, own, other, own_token, job, extra)
 
 
@@ -242,7 +249,8 @@ _HTML_KWARGS_NEEDED = {
     "proposals:attachment", "proposals:detail", "proposals:answer_file", "proposals:transition", "proposals:endorse",
     "proposals:note", "proposals:attach", "proposals:link_previous",
     "cooperation:programme_detail", "cooperation:programme_edit", "cooperation:programme_status",
-    "cooperation:activity_create",
+    "cooperation:activity_create", "cooperation:activity_edit", "cooperation:activity_delete",
+    "cooperation:document_add", "cooperation:document_file", "cooperation:document_remove",
 }
 
 
@@ -256,6 +264,14 @@ def _decree_pk() -> int:
 
 def _coop(m: MatrixWorld) -> dict[str, Any]:
     return {"pk": m.extra["programme"].pk}
+
+
+def _coop_act(m: MatrixWorld) -> dict[str, Any]:
+    return {"pk": m.extra["programme"].pk, "aid": m.extra["coop_activity"].pk}
+
+
+def _coop_doc(m: MatrixWorld) -> dict[str, Any]:
+    return {"pk": m.extra["programme"].pk, "did": m.extra["coop_document"].pk}
 
 
 COOP_FORM = {"title": "Liên kết Hà Nội – Nghệ An", "kind": "bilateral", "field": "trade_promotion",
@@ -342,6 +358,16 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "cooperation:activity_create"): {"kwargs": _coop},
     ("POST", "cooperation:activity_create"): {"kwargs": _coop, "data": lambda m: {
         "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01", "end_on": "2026-05-02", "place": "01"}},
+    ("GET", "cooperation:activity_edit"): {"kwargs": _coop_act},
+    ("POST", "cooperation:activity_edit"): {"kwargs": _coop_act, "data": lambda m: {
+        "version": "1", "kind": "fair", "title": "Hội chợ đổi tên", "start_on": "2026-05-01", "end_on": "2026-05-02",
+        "place": "01"}},
+    ("GET", "cooperation:activity_delete"): {"kwargs": _coop_act},
+    ("POST", "cooperation:activity_delete"): {"kwargs": _coop_act, "data": lambda m: {"version": "1"}},
+    ("POST", "cooperation:document_add"): {"kwargs": _coop, "data": lambda m: {
+        "doc_title": "Kế hoạch", "doc_url": "https://example.org/ke-hoach.pdf"}},
+    ("GET", "cooperation:document_file"): {"kwargs": _coop_doc},
+    ("POST", "cooperation:document_remove"): {"kwargs": _coop_doc},
 }
 
 
@@ -397,6 +423,12 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "/api/v1/cooperation/activities"): {"json": lambda m: {
         "programme_id": _coop(m)["pk"], "kind": "fair", "title": "Hội chợ", "start_on": "2026-05-01",
         "end_on": "2026-05-02", "place": "01"}},
+    ("PATCH", "/api/v1/cooperation/activities/{activity_id}"): {
+        "kwargs": lambda m: {"activity_id": m.extra["coop_activity"].pk}, "json": lambda m: {
+            "version": 1, "kind": "fair", "title": "Hội chợ đổi tên", "start_on": "2026-05-01", "end_on": "2026-05-02",
+            "place": "01"}},
+    ("DELETE", "/api/v1/cooperation/activities/{activity_id}"): {
+        "kwargs": lambda m: {"activity_id": m.extra["coop_activity"].pk}},
 }
 
 

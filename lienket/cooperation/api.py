@@ -26,6 +26,7 @@ from .schemas import (
     ActivityIn,
     ActivityOut,
     ActivityPageOut,
+    ActivityPatch,
     FieldName,
     NetworkOut,
     ProgrammeDetailOut,
@@ -168,6 +169,25 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> Any:
         results=[ResultIn(r.objective_id, r.actual, r.note) for r in body.results], description=body.description,
     )
     return Created(201, activity_out(a))
+
+
+@router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, auth=authenticated,
+              summary="Change an activity (send the version you read: 409 if it changed)")
+def activity_update(request: HttpRequest, body: ActivityPatch, activity_id: int = id_path()) -> Any:
+    a = services.activity_update(
+        actor=request.user, activity_id=activity_id, version=body.version, kind=body.kind, title=body.title,
+        start_on=body.start_on, end_on=body.end_on, place=body.place, participants=body.participants,
+        results=[ResultIn(r.objective_id, r.actual, r.note) for r in body.results], description=body.description,
+    )
+    return activity_out(a)
+
+
+@router.delete("/activities/{activity_id}", response={204: None, **ERRORS}, auth=authenticated,
+               summary="Delete an activity and its results")
+def activity_delete(request: HttpRequest, activity_id: int = id_path(),
+                    version: int | None = Query(None, ge=1, le=2**31 - 1)) -> Any:
+    services.activity_delete(actor=request.user, activity_id=activity_id, version=version)
+    return Created(204, None)
 
 
 @router.get("/network", response={200: NetworkOut, **ERRORS}, by_alias=True, summary="The linkage network")

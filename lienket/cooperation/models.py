@@ -161,6 +161,7 @@ class Document(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="cooperation/%Y/", blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
     class Meta:
@@ -183,6 +184,7 @@ class Activity(models.Model):
     description = models.TextField(_("description"), blank=True)
     participants = models.ManyToManyField(Party, blank=True, related_name="activities")
     is_sample = models.BooleanField(_("sample data"), default=False)
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

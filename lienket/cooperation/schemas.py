@@ -95,6 +95,20 @@ class ActivityIn(Schema):
     description: str = PField("", max_length=20000)
 
 
+class ActivityPatch(Schema):
+    """The whole activity as edited (fields, participants and results replace the stored ones)."""
+
+    version: int = PField(..., ge=1, le=MAX_SMALL_INT)
+    kind: ActivityKindName
+    title: str = PField(..., min_length=1, max_length=300)
+    start_on: dt.date
+    end_on: dt.date
+    place: str = PField(..., min_length=1, max_length=40, description="Unit key, resolved on start_on")
+    participants: list[str] = PField(default_factory=list, max_length=100)
+    results: list[ResultInSchema] = PField(default_factory=list, max_length=50)
+    description: str = PField("", max_length=20000)
+
+
 class PartyOut(Schema):
     key: str
     kind: str

@@ -10,6 +10,9 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from lienket.core import clock
 from lienket.core.audit import audit_log, snapshot
-from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lienket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import fold, nfc
+from lienket.library.services import file_check
 from lienket.regions.keys import unit_key_resolve
 from lienket.users.models import MinistryUnit, Organisation
 
@@ -181,8 +185,10 @@ def programme_create(
     for d in documents or []:
         Document.objects.create(programme=programme, title=_title(d.title), url=d.url[:200],
                                 issued_on=_parse_day(d.issued_on))
+    # The timeline's first entry: the signing date, else the start (or today, for a programme not started yet) —
+    # later status changes may not be dated before it (programme_set_status).
     StatusChange.objects.create(programme=programme, from_status="", to_status=status,
-                                on=signed_on or clock.today(), actor=programme.created_by)
+                                on=signed_on or min(start_on, clock.today()), actor=programme.created_by)
     audit_log(actor=actor, action=AuditAction.PROGRAMME_CREATE, obj=programme,
               after={**snapshot(programme), "parties": [p.key for p in rows],
                      "objectives": [o["title"] for o in objective_rows]})
@@ -298,6 +304,13 @@ def programme_set_status(
         raise ValidationFailed(_("The programme is already “%(s)s”.") % {"s": programme.get_status_display()},
                                code=ErrorCode.STATUS_UNCHANGED)
     day = on or clock.today()
+    last = programme.status_changes.order_by("-on", "-pk").first()
+    if last is not None and day < last.on:
+        raise ValidationFailed(
+            _("The change is dated %(day)s, before the previous change of status (%(prev)s, “%(status)s”). Date it "
+              "on or after %(prev)s.") % {"day": day.strftime("%d/%m/%Y"), "prev": last.on.strftime("%d/%m/%Y"),
+                                          "status": last.get_to_status_display()},
+            {"on": day.isoformat(), "previous": last.on.isoformat()}, code=ErrorCode.STATUS_DATE_BEFORE_PREVIOUS)
     _claim(programme, version, status=status)
     StatusChange.objects.create(programme=programme, from_status=programme.status, to_status=status, on=day,
                                 actor=actor if getattr(actor, "pk", None) else None, reason=nfc(reason)[:500])
@@ -308,16 +321,11 @@ def programme_set_status(
     return programme
 
 
-@transaction.atomic
-def activity_create(
-    *, actor: Any, programme_id: int, kind: str, title: str, start_on: dt.date, end_on: dt.date, place: str,
-    participants: list[str] | None = None, results: list[ResultIn] | None = None, description: str = "",
-    is_sample: bool = False,
-) -> Activity:
-    """An activity under a programme, held in `place` (a unit key, resolved on `start_on`), with the programme's
-    parties that took part (`participants`: party keys `unit:<id>`…, as Party.key) and its results."""
-    programme = permissions.programme_get_for_user(id=programme_id, user=actor)
-    permissions.programme_check_edit(actor, programme)
+def _activity_values(
+    programme: Programme, *, kind: str, title: str, start_on: dt.date, end_on: dt.date, place: str,
+    participants: list[str] | None, results: list[ResultIn] | None, description: str,
+) -> tuple[dict[str, Any], list[Party], list[Result]]:
+    """Validate an activity of `programme` (creation and edit): its fields, chosen parties and unsaved results."""
     if kind not in ActivityKind.values:
         raise ValidationFailed(_("“%(value)s” is not an activity type.") % {"value": kind},
                                {"allowed": list(ActivityKind.values)}, code=ErrorCode.INVALID_PROGRAMME)
@@ -358,21 +366,161 @@ def activity_create(
             raise ValidationFailed(_("One result per objective."), {"objective": r.objective_id},
                                    code=ErrorCode.INVALID_RESULT)
         result_rows.append(Result(objective_id=r.objective_id, actual=actual, note=nfc(r.note)[:300]))
-    activity = Activity.objects.create(
-        programme=programme, kind=kind, title=_title(title), start_on=start_on, end_on=end_on, place=unit,
-        description=nfc(description), is_sample=is_sample, created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    activity.participants.set(chosen)
-    for row in result_rows:
+    fields = {"kind": kind, "title": _title(title), "start_on": start_on, "end_on": end_on, "place": unit,
+              "description": nfc(description)}
+    return fields, chosen, result_rows
+
+
+def _save_results(activity: Activity, rows: list[Result]) -> None:
+    for row in rows:
         row.activity = activity
     try:
         with transaction.atomic():
-            Result.objects.bulk_create(result_rows)
+            Result.objects.bulk_create(rows)
     except IntegrityError:
         raise ValidationFailed(_("One result per objective."), code=ErrorCode.INVALID_RESULT) from None
+
+
+def _activity_snapshot(activity: Activity) -> dict[str, Any]:
+    return {**snapshot(activity), "participants": sorted(p.key for p in activity.participants.all()),
+            "results": {r.objective_id: r.actual for r in activity.results.all()}}
+
+
+@transaction.atomic
+def activity_create(
+    *, actor: Any, programme_id: int, kind: str, title: str, start_on: dt.date, end_on: dt.date, place: str,
+    participants: list[str] | None = None, results: list[ResultIn] | None = None, description: str = "",
+    is_sample: bool = False,
+) -> Activity:
+    """An activity under a programme, held in `place` (a unit key, resolved on `start_on`), with the programme's
+    parties that took part (`participants`: party keys `unit:<id>`…, as Party.key) and its results."""
+    programme = permissions.programme_get_for_user(id=programme_id, user=actor)
+    permissions.programme_check_edit(actor, programme)
+    fields, chosen, result_rows = _activity_values(
+        programme, kind=kind, title=title, start_on=start_on, end_on=end_on, place=place,
+        participants=participants, results=results, description=description)
+    activity = Activity.objects.create(
+        programme=programme, is_sample=is_sample, created_by=actor if getattr(actor, "pk", None) else None, **fields,
+    )
+    activity.participants.set(chosen)
+    _save_results(activity, result_rows)
     Programme.objects.filter(pk=programme.pk).update(updated_at=timezone.now())
     audit_log(actor=actor, action=AuditAction.ACTIVITY_CREATE, obj=activity,
               after={**snapshot(activity), "participants": [p.key for p in chosen],
                      "results": {x.objective_id: x.actual for x in result_rows}})
     _bump()
     return activity
+
+
+def activity_get_for_user(*, id: int, user: Any) -> Activity:
+    """The activity, or NotFound (also when its programme is hidden from the user)."""
+    activity = Activity.objects.filter(pk=id).select_related("programme").first()
+    if activity is None or not permissions.can_view(user, activity.programme):
+        raise NotFound(_("No activity %(id)s.") % {"id": id}, {"activity": id}, code=ErrorCode.ACTIVITY_NOT_FOUND)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: Any, activity_id: int, version: int, kind: str, title: str, start_on: dt.date, end_on: dt.date,
+    place: str, participants: list[str] | None = None, results: list[ResultIn] | None = None, description: str = "",
+) -> Activity:
+    """Replace an activity's fields, participants and results (the whole form). The UPDATE carries the version the
+    editor read: a concurrent edit loses with a 409 (`activity_changed`). Same permission as creation."""
+    activity = activity_get_for_user(id=activity_id, user=actor)
+    programme = activity.programme
+    permissions.programme_check_edit(actor, programme)
+    if activity.version != version:
+        raise Conflict(_("Someone changed this activity since you opened it (version %(v)s is now %(now)s). Reload "
+                         "and apply your change again.") % {"v": version, "now": activity.version},
+                       {"version": activity.version}, code=ErrorCode.ACTIVITY_CHANGED)
+    fields, chosen, result_rows = _activity_values(
+        programme, kind=kind, title=title, start_on=start_on, end_on=end_on, place=place,
+        participants=participants, results=results, description=description)
+    before = _activity_snapshot(activity)
+    done = Activity.objects.filter(pk=activity.pk, version=version).update(version=F("version") + 1, **fields)
+    if not done:
+        raise Conflict(_("Someone changed this activity at the same moment. Reload and apply your change again."),
+                       {"activity": activity.pk}, code=ErrorCode.ACTIVITY_CHANGED)
+    activity.refresh_from_db()
+    activity.participants.set(chosen)
+    activity.results.all().delete()
+    _save_results(activity, result_rows)
+    Programme.objects.filter(pk=programme.pk).update(updated_at=timezone.now())
+    audit_log(actor=actor, action=AuditAction.ACTIVITY_UPDATE, obj=activity, before=before,
+              after=_activity_snapshot(activity))
+    _bump()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, actor: Any, activity_id: int, version: int | None = None) -> None:
+    """Delete an activity and its results (the programme's progress falls back accordingly). `version`, when
+    given, must still be the activity's."""
+    activity = activity_get_for_user(id=activity_id, user=actor)
+    permissions.programme_check_edit(actor, activity.programme)
+    before = _activity_snapshot(activity)
+    qs = Activity.objects.filter(pk=activity.pk)
+    if version is not None:
+        qs = qs.filter(version=version)
+    audit_log(actor=actor, action=AuditAction.ACTIVITY_DELETE, obj=activity, before=before)
+    if not qs.delete()[0]:
+        raise Conflict(_("Someone changed this activity since you opened it. Reload and try again."),
+                       {"activity": activity.pk}, code=ErrorCode.ACTIVITY_CHANGED)
+    Programme.objects.filter(pk=activity.programme_id).update(updated_at=timezone.now())
+    _bump()
+
+
+@transaction.atomic
+def document_add(
+    *, actor: Any, programme_id: int, title: str, url: str = "", file: UploadedFile | None = None,
+    issued_on: dt.date | None = None,
+) -> Document:
+    """A document of the programme: a link or an uploaded file (PDF / Office / OpenDocument, checked by its first
+    bytes and size — the library's check), stored with Django's storage."""
+    programme = permissions.programme_get_for_user(id=programme_id, user=actor)
+    permissions.programme_check_edit(actor, programme)
+    link = nfc(url).strip()
+    if not link and file is None:
+        raise ValidationFailed(_("Give a link or a file for the document."), {"field": "url"},
+                               code=ErrorCode.DOCUMENT_SOURCE_REQUIRED)
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except DjangoValidationError:
+            raise ValidationFailed(_("“%(u)s” is not a web link (http:// or https://).") % {"u": link[:80]},
+                                   {"field": "url"}, code=ErrorCode.INVALID_PROGRAMME) from None
+        if len(link) > 200:
+            raise ValidationFailed(_("The link is longer than 200 characters."), {"field": "url"},
+                                   code=ErrorCode.INVALID_PROGRAMME)
+    if file is not None:
+        file_check(file)
+    doc = Document(programme=programme, title=_title(title), url=link, issued_on=issued_on)
+    if file is not None:
+        name = (file.name or "tep").rsplit("/", 1)[-1][-100:]
+        doc.file.save(name, file, save=False)
+    doc.save()
+    Programme.objects.filter(pk=programme.pk).update(updated_at=timezone.now())
+    audit_log(actor=actor, action=AuditAction.PROGRAMME_DOCUMENT_ADD, obj=programme,
+              after={"document": doc.pk, "title": doc.title, "url": doc.url, "file": doc.file.name or "",
+                     "issued_on": issued_on})
+    return doc
+
+
+@transaction.atomic
+def document_remove(*, actor: Any, programme_id: int, document_id: int) -> None:
+    programme = permissions.programme_get_for_user(id=programme_id, user=actor)
+    permissions.programme_check_edit(actor, programme)
+    doc = programme.documents.filter(pk=document_id).first()
+    if doc is None:
+        raise NotFound(_("No document %(id)s in this programme.") % {"id": document_id}, {"document": document_id},
+                       code=ErrorCode.DOCUMENT_NOT_FOUND)
+    before = {"document": doc.pk, "title": doc.title, "url": doc.url, "file": doc.file.name or "",
+              "issued_on": doc.issued_on}
+    stored = doc.file.name
+    doc.delete()
+    if stored:
+        storage = doc.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+    Programme.objects.filter(pk=programme.pk).update(updated_at=timezone.now())
+    audit_log(actor=actor, action=AuditAction.PROGRAMME_DOCUMENT_REMOVE, obj=programme, before=before)

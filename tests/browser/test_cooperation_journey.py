@@ -106,3 +106,66 @@ def test_programme_with_two_provinces_then_activity_then_progress_and_network(pa
     shoot(page, "calendar-clashes")
     page.goto("/hop-tac/mang-luoi/")
     shoot(page, "network-sample")
+
+
+def test_edit_and_delete_an_activity_add_a_document_and_a_refused_status_date(page, reference_data, clock, tmp_path):
+    import datetime as dt
+
+    from lienket.cooperation.tests.factories import activity, programme
+
+    officer = User.objects.create_user(username="hanoi.hoptac", password="Mat-khau-2025!", full_name="Trần Thị Bình")
+    Membership.objects.create(user=officer, role=Role.PROVINCE_OFFICER,
+                              unit=AdminUnit.objects.get(code="01", valid_from__isnull=True))
+    p = programme(officer, parties=[("unit:01", "lead"), ("unit:40", "member")],
+                  objectives=[("Doanh số", "tỷ đồng", "10", "1")], title="Tuần hàng Nghệ An tại Hà Nội 2026")
+    a = activity(officer, p, place="01", start=dt.date(2026, 4, 12), end=dt.date(2026, 4, 18),
+                 results={p.objectives.get().pk: "2"}, title="Tuần hàng tại Hà Nội")
+    login(page, "hanoi.hoptac", "Mat-khau-2025!")
+
+    # edit the activity: a date outside the programme is refused, then a valid edit raises the progress
+    page.goto(f"/hop-tac/{p.pk}/")
+    expect(page.get_by_test_id("progress")).to_have_text("20,0 %")
+    page.get_by_test_id("edit-activity").click()
+    page.fill("#end_on", "2027-01-03")
+    page.get_by_test_id("save-activity").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("31/12/2026")
+    shoot(page, "activity-edit-error")
+    page.fill("#end_on", "2026-04-19")
+    page.get_by_label("Doanh số").fill("5")
+    shoot(page, "activity-edit")
+    page.get_by_test_id("save-activity").click()
+    expect(page.get_by_test_id("progress")).to_have_text("50,0 %")
+
+    # a document: a file that is not what its extension says is refused; a real PDF is added
+    fake = tmp_path / "bien-ban.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    page.fill("#doc-title", "Biên bản ký kết")
+    page.set_input_files("#doc-file", str(fake))
+    page.get_by_test_id("add-document").click()
+    expect(page.get_by_test_id("document-error")).to_be_visible()
+    real = tmp_path / "bien-ban-that.pdf"
+    real.write_bytes(b"%PDF-1.4\n% journey\n")
+    page.set_input_files("#doc-file", str(real))
+    page.fill("#doc-issued", "2026-01-05")
+    page.get_by_test_id("add-document").click()
+    expect(page.get_by_test_id("documents")).to_contain_text("Biên bản ký kết")
+    page.locator("#documents").scroll_into_view_if_needed()
+    shoot(page, "programme-documents")
+
+    # a status change dated before the previous one is explained, not applied
+    page.select_option("#new-status", "active")
+    page.fill("#status-on", "2025-12-01")
+    page.get_by_test_id("change-status").click()
+    expect(page.get_by_test_id("status-error")).to_contain_text("01/01/2026")
+    expect(page.get_by_test_id("status")).to_have_text("Dự kiến")
+    shoot(page, "status-error")
+
+    # delete the activity after the confirmation step: the progress falls back
+    page.goto(f"/hop-tac/{p.pk}/hoat-dong/{a.pk}/xoa/")
+    expect(page.get_by_test_id("confirm-delete")).to_be_visible()
+    shoot(page, "activity-delete")
+    page.get_by_test_id("confirm-delete").click()
+    expect(page.get_by_test_id("activities")).not_to_contain_text("Tuần hàng tại Hà Nội")
+    expect(page.get_by_test_id("progress")).to_have_text("0,0 %")
+    page.get_by_test_id("remove-document").click()
+    expect(page.get_by_test_id("documents")).not_to_contain_text("Biên bản ký kết")

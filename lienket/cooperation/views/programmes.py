@@ -7,14 +7,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienket.core import clock
-from lienket.core.errors import ApplicationError, PermissionDenied, ValidationFailed
-from lienket.core.formats import parse_number
+from lienket.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.formats import format_number, parse_number
 from lienket.regions.keys import unit_key_resolve
 from lienket.regions.models import AdminUnit
 from lienket.users.models import MinistryUnit, Organisation
@@ -213,29 +215,60 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                        {**_form_context(request, programme, values), "error": error}, code)
 
 
-@require_GET
-@refusals_as_pages
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = permissions.programme_get_for_user(id=pk, user=request.user)
+def _detail(request: HttpRequest, programme: Programme, *, doc_error: str | None = None,
+            doc_values: dict[str, str] | None = None, status_error: str | None = None,
+            status: int = 200) -> HttpResponse:
     activities = list(selectors.activities_visible(user=request.user, programme=programme))
     return render_page(request, "cooperation/programme_detail.html", {
         "programme": programme, "parties": selectors.party_views(programme),
         "progress": selectors.programme_progress(programme), "activities": activities,
         "timeline": selectors.timeline(programme), "documents": programme.documents.all(),
         "can_edit": permissions.can_edit(request.user, programme), "statuses": ProgrammeStatus.choices,
-    })
+        "doc_error": doc_error, "doc_values": doc_values or {}, "status_error": status_error,
+    }, status)
+
+
+@require_GET
+@refusals_as_pages
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = permissions.programme_get_for_user(id=pk, user=request.user)
+    return _detail(request, programme)
 
 
 @login_required
 @require_POST
 @refusals_as_pages
 def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
-    version = request.POST.get("version", "")
-    services.programme_set_status(
-        actor=request.user, programme_id=pk, version=int(version) if version.isdigit() else 0,
-        status=request.POST.get("status", ""), on=_date(request.POST.get("on", ""), _("Date"), required=False),
-        reason=request.POST.get("reason", "")[:500])
+    try:
+        services.programme_set_status(
+            actor=request.user, programme_id=pk, version=_version(request.POST.get("version")),
+            status=request.POST.get("status", ""), on=_date(request.POST.get("on", ""), _("Date"), required=False),
+            reason=request.POST.get("reason", "")[:500])
+    except ValidationFailed as exc:
+        programme = permissions.programme_get_for_user(id=pk, user=request.user)
+        return _detail(request, programme, status_error=exc.message, status=422)
     return redirect("cooperation:programme_detail", pk=pk)
+
+
+def _activity_post(post: Any, objectives: list[Any]) -> tuple[dict[str, Any], list[ResultIn]]:
+    values = {k: post.get(k, "") for k in ("kind", "title", "start_on", "end_on", "place", "description", "version")}
+    values["participants"] = post.getlist("participants")
+    values["results"] = {o.pk: post.get(f"result-{o.pk}", "") for o in objectives}
+    return values, []
+
+
+def _results(values: dict[str, Any], objectives: list[Any]) -> list[ResultIn]:
+    return [ResultIn(o.pk, _number(values["results"][o.pk], o.title)) for o in objectives
+            if values["results"][o.pk].strip()]
+
+
+def _activity_page(request: HttpRequest, programme: Programme, values: dict[str, Any], error: str | None,
+                   status: int, activity: Any = None) -> HttpResponse:
+    return render_page(request, "cooperation/activity_form.html", {
+        "programme": programme, "objectives": list(programme.objectives.all()),
+        "parties": selectors.party_views(programme), "values": values, "error": error, "activity": activity,
+        "kinds": ActivityKind.choices, "unit_choices": unit_choices(),
+    }, status)
 
 
 @login_required
@@ -245,28 +278,123 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = permissions.programme_get_for_user(id=pk, user=request.user)
     permissions.programme_check_edit(request.user, programme)
     objectives = list(programme.objectives.all())
-    parties = selectors.party_views(programme)
-    values: dict[str, Any] = {"kind": "fair", "participants": [v.party.key for v in parties]}
+    values: dict[str, Any] = {"kind": "fair", "participants": [v.party.key for v in selectors.party_views(programme)]}
     error = None
     if request.method == "POST":
-        post = request.POST
-        values = {k: post.get(k, "") for k in ("kind", "title", "start_on", "end_on", "place", "description")}
-        values["participants"] = post.getlist("participants")
-        values["results"] = {o.pk: post.get(f"result-{o.pk}", "") for o in objectives}
+        values, _unused = _activity_post(request.POST, objectives)
         try:
-            results = [ResultIn(o.pk, _number(values["results"][o.pk], o.title)) for o in objectives
-                       if values["results"][o.pk].strip()]
             services.activity_create(
                 actor=request.user, programme_id=programme.pk, kind=values["kind"], title=values["title"],
                 start_on=_day(values["start_on"], _("Start")), end_on=_day(values["end_on"], _("End")),
-                place=values["place"], participants=values["participants"], results=results,
+                place=values["place"], participants=values["participants"], results=_results(values, objectives),
                 description=values["description"])
             return redirect("cooperation:programme_detail", pk=programme.pk)
         except ApplicationError as exc:
             if exc.status in (403, 404):
                 return error_page(request, exc)
             error = exc.message
-    return render_page(request, "cooperation/activity_form.html", {
-        "programme": programme, "objectives": objectives, "parties": parties, "values": values, "error": error,
-        "kinds": ActivityKind.choices, "unit_choices": unit_choices(),
-    }, 422 if error else 200)
+    return _activity_page(request, programme, values, error, 422 if error else 200)
+
+
+def _activity_of(request: HttpRequest, pk: int, aid: int) -> Any:
+    activity = services.activity_get_for_user(id=aid, user=request.user)
+    if activity.programme_id != pk:
+        raise NotFound(_("No activity %(id)s.") % {"id": aid}, {"activity": aid}, code=ErrorCode.ACTIVITY_NOT_FOUND)
+    permissions.programme_check_edit(request.user, activity.programme)
+    return activity
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@refusals_as_pages
+def activity_edit(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    activity = _activity_of(request, pk, aid)
+    programme = activity.programme
+    objectives = list(programme.objectives.all())
+    results = {r.objective_id: r.actual for r in activity.results.all()}
+    values: dict[str, Any] = {
+        "kind": activity.kind, "title": activity.title, "start_on": activity.start_on.isoformat(),
+        "end_on": activity.end_on.isoformat(), "place": activity.place.key, "description": activity.description,
+        "version": activity.version, "participants": [p.key for p in activity.participants.all()],
+        "results": {o.pk: format_number(_plain(results[o.pk])) if o.pk in results else "" for o in objectives},
+    }
+    error, code = None, 200
+    if request.method == "POST":
+        values, _unused = _activity_post(request.POST, objectives)
+        try:
+            services.activity_update(
+                actor=request.user, activity_id=activity.pk, version=_version(values["version"]),
+                kind=values["kind"], title=values["title"], start_on=_day(values["start_on"], _("Start")),
+                end_on=_day(values["end_on"], _("End")), place=values["place"], participants=values["participants"],
+                results=_results(values, objectives), description=values["description"])
+            return redirect("cooperation:programme_detail", pk=programme.pk)
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                return error_page(request, exc)
+            error, code = exc.message, 409 if exc.status == 409 else 422
+    return _activity_page(request, programme, values, error, code, activity)
+
+
+def _plain(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _version(text: Any) -> int:
+    text = str(text or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@refusals_as_pages
+def activity_delete(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    """GET: the confirmation step; POST: delete."""
+    activity = _activity_of(request, pk, aid)
+    if request.method == "POST":
+        services.activity_delete(actor=request.user, activity_id=activity.pk,
+                                 version=_version(request.POST.get("version")))
+        return redirect("cooperation:programme_detail", pk=pk)
+    return render_page(request, "cooperation/activity_delete.html", {
+        "programme": activity.programme, "activity": activity,
+        "results": list(activity.results.select_related("objective")),
+    })
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = permissions.programme_get_for_user(id=pk, user=request.user)
+    permissions.programme_check_edit(request.user, programme)
+    post = request.POST
+    try:
+        services.document_add(actor=request.user, programme_id=pk, title=post.get("doc_title", ""),
+                              url=post.get("doc_url", "")[:400], file=request.FILES.get("doc_file"),
+                              issued_on=_date(post.get("doc_issued_on", ""), _("Issued on"), required=False))
+    except ValidationFailed as exc:
+        return _detail(request, programme, doc_error=exc.message,
+                       doc_values={k: post.get(k, "") for k in ("doc_title", "doc_url", "doc_issued_on")}, status=422)
+    return redirect(reverse("cooperation:programme_detail", kwargs={"pk": pk}) + "#documents")
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def document_remove(request: HttpRequest, pk: int, did: int) -> HttpResponse:
+    services.document_remove(actor=request.user, programme_id=pk, document_id=did)
+    return redirect(reverse("cooperation:programme_detail", kwargs={"pk": pk}) + "#documents")
+
+
+@require_GET
+@refusals_as_pages
+def document_file(request: HttpRequest, pk: int, did: int) -> HttpResponseBase:
+    """The stored file of a programme document, for whoever may see the programme."""
+    programme = permissions.programme_get_for_user(id=pk, user=request.user)
+    doc = programme.documents.filter(pk=did).exclude(file="").first()
+    if doc is None:
+        raise NotFound(_("No document %(id)s in this programme.") % {"id": did}, {"document": did},
+                       code=ErrorCode.DOCUMENT_NOT_FOUND)
+    name = (doc.file.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
