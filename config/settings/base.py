@@ -118,6 +118,10 @@ LIENKET_LANDING = {
     "province_officer": "reporting:home",
     "province_director": "reporting:home",
     "ministry_coordinator": "reporting:home",
+    # A Ministry unit's work is answering the proposals assigned to it; a conference secretariat gathers the
+    # proposals the conference will discuss — both start on the proposals work list (due-soon, overdue first).
+    "ministry_unit": "proposals:work_list",
+    "secretariat": "proposals:work_list",
 }
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [

@@ -45,7 +45,7 @@ def test_visitor_filters_the_catalogue_without_accents_and_opens_a_product(page,
     _shot(page, "catalogue")
 
     # And searches "che phu tho" without accents, keeping 4-star products
-    page.get_by_label("Tìm", exact=True).fill("che phu tho")
+    page.get_by_label("Tìm kiếm", exact=True).fill("che phu tho")
     page.get_by_label("Số sao").select_option("4")
     page.get_by_role("button", name="Lọc").click()
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from lienket.conferences.models import Conference, ConferenceSeries
 from lienket.reporting.services import submission_open, submission_transition
+from lienket.users.models import Role
+from lienket.users.tests.factories import make_user
 
 from .factories import PASSWORD
 
@@ -22,8 +25,33 @@ def test_people_who_report_land_on_their_work(client, w, who):
     assert response["Location"] == reverse("reporting:home")
 
 
+def test_ministry_units_land_on_their_proposals_work_list(client, w):
+    response = _login(client, w.users["ministry_unit"].username)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("proposals:work_list")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_conference_secretariat_lands_on_the_proposals_work_list(client, w):
+    series = ConferenceSeries.objects.create(key="north", name="Hội nghị các tỉnh phía Bắc")
+    conference = Conference.objects.create(series=series, ordinal=11, year=2025, title="Hội nghị lần thứ XI",
+                                           confidence=Conference.Confidence.CONFIRMED)
+    make_user("thuky", Role.SECRETARIAT, password=PASSWORD, conference=conference)
+
+    response = _login(client, "thuky")
+
+    assert response["Location"] == reverse("proposals:work_list")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_other_roles_land_on_the_home_page_and_next_still_wins(client, w):
-    assert _login(client, w.users["ministry_unit"].username)["Location"] == reverse("home")
+    make_user("no_role", None, password=PASSWORD)
+    assert _login(client, "no_role")["Location"] == reverse("home")
+    client.logout()
+    response = client.post(reverse("users:login") + "?next=/regions/",
+                           {"username": w.users["ministry_unit"].username, "password": PASSWORD, "next": "/regions/"})
+    assert response["Location"] == "/regions/"
     client.logout()
     response = client.post(reverse("users:login") + "?next=/regions/",
                            {"username": w.users["hanoi_officer"].username, "password": PASSWORD, "next": "/regions/"})
