@@ -240,6 +240,7 @@ SEARCH_DOCUMENT_SOURCES = [
     "lienket.reporting.selectors.search_documents",
     "lienket.products.selectors.search_documents",
     "lienket.proposals.selectors.search_documents",
+    "lienket.cooperation.selectors.search_documents",
 ]
 SEARCH_SCOPE_FUNCTION = "lienket.users.search.search_scope"
 # Library files: what a document's file may be, and how large.

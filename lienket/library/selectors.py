@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from lienket.search.values import SearchDocument
 
 from . import permissions
 from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility, RelationKind
-from .values import number_key
+from .values import number_key, numbers_in_text
 
 
 def document_find(*, number: str) -> Document | None:
@@ -28,6 +28,40 @@ def document_find(*, number: str) -> Document | None:
     it only through `document_url` / its own permission rules."""
     key = number_key(number)
     return Document.objects.filter(number_key=key).first() if key else None
+
+
+def documents_cited(*, texts: Iterable[str | None], user: Any) -> list[Document]:
+    """The library documents whose numbers are written in `texts` (a proposal's legal references, title and
+    body; a programme's documents), in the order they are first written, each once, only those `user` may see.
+    Full numbers (`32/2024/NĐ-CP`) match by number; a type with a short number (`Nghị định 32/2024`) matches
+    when exactly one document of that type carries that number and year. Two queries at most."""
+    cited = [c for text in texts for c in numbers_in_text(text)]
+    if not cited:
+        return []
+    keys = [c.number.key for c in cited if c.number is not None]
+    short = [c for c in cited if c.number is None]
+    visible = permissions.visible_documents(user)
+    condition = Q(number_key__in=keys) if keys else Q(pk__in=[])
+    for c in short:
+        condition |= Q(doc_type=c.doc_type, number_seq=c.seq, number_year=c.year)
+    docs = list(visible.filter(condition).order_by("pk"))
+    by_key = {d.number_key: d for d in docs}
+    out: list[Document] = []
+    for c in cited:
+        if c.number is not None:
+            doc = by_key.get(c.number.key)
+        else:
+            same = [d for d in docs if d.doc_type == c.doc_type and d.number_seq == c.seq and d.number_year == c.year]
+            doc = same[0] if len(same) == 1 else None
+        if doc is not None and doc not in out:
+            out.append(doc)
+    return out
+
+
+def document_link(doc: Document) -> dict[str, Any]:
+    """`{id, number, title, url}`: how other apps' pages and API show a linked document."""
+    return {"id": doc.pk, "number": doc.number, "title": doc.title,
+            "url": reverse("library:document_detail", kwargs={"pk": doc.pk})}
 
 
 def document_search(

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from lienket.core import clock
 from lienket.core.errors import ValidationFailed
 from lienket.core.text import fold
+from lienket.library.models import Document
+from lienket.library.selectors import documents_cited
 from lienket.search.values import SearchDocument
 from lienket.users.models import MinistryUnit, Organisation
 
@@ -268,3 +270,9 @@ def search_documents() -> Iterator[SearchDocument]:
     """Every proposal past its draft, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
     for p in Proposal.objects.exclude(status=Status.DRAFT).select_related("submitting_unit").order_by("pk").iterator():
         yield search_document(p)
+
+
+def proposal_documents(*, proposal: Proposal, user: Any) -> list[Document]:
+    """The library documents the proposal names — in its legal references, title or text (a proposal asking for
+    the circular guiding Decree 32/2024/NĐ-CP names that decree) — that `user` may see, in the order written."""
+    return documents_cited(texts=[proposal.legal_references, proposal.title, proposal.body], user=user)

@@ -221,7 +221,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "cooperation/programme_detail.html", {
         "programme": programme, "parties": selectors.party_views(programme),
         "progress": selectors.programme_progress(programme), "activities": activities,
-        "timeline": selectors.timeline(programme), "documents": programme.documents.all(),
+        "timeline": selectors.timeline(programme), "documents": selectors.document_views(programme=programme, user=request.user),
         "can_edit": permissions.can_edit(request.user, programme), "statuses": ProgrammeStatus.choices,
     })
 
