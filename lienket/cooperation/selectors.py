@@ -22,10 +22,10 @@ from lienket.core.text import fold
 from lienket.library.models import Document as LibraryDocument
 from lienket.library.selectors import documents_cited
 from lienket.library.values import numbers_in_text
-from lienket.search.values import SearchDocument
 from lienket.regions.keys import unit_key_resolve
 from lienket.regions.models import AdminUnit
 from lienket.regions.selectors import unit_map_on
+from lienket.search.values import SearchDocument
 
 from . import permissions
 from .models import Activity, DataVersion, Document, Objective, Party, Programme, Result, StatusChange

@@ -18,12 +18,11 @@ from . import permissions, selectors, services
 from .codes import ErrorCode
 from .models import Proposal
 from .schemas import (
+    ProposalDetailOut,
     ProposalEndorseIn,
     ProposalGroupIn,
     ProposalGroupOut,
     ProposalIn,
-    ProposalDetailOut,
-    ProposalOut,
     ProposalPageOut,
     ProposalSimilarOut,
     ProposalStatisticsOut,

@@ -21,7 +21,8 @@ def test_haiphongs_request_for_the_guiding_circular_shows_the_decree(reference_d
     page = client.get(f"/kien-nghi/{p.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-testid="linked-documents"' in html and f'href="/thu-vien/{decree.pk}/"' in html
+    assert 'data-testid="linked-documents"' in html
+    assert f'href="/thu-vien/{decree.pk}/"' in html
     data = client.get(f"/api/v1/proposals/{p.pk}").json()
     assert data["documents"] == [{"id": decree.pk, "number": "32/2024/NĐ-CP", "title": decree.title,
                                   "url": f"/thu-vien/{decree.pk}/"}]
