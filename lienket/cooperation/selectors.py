@@ -15,13 +15,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lienket.core import clock
 from lienket.core.errors import ApplicationError
 from lienket.core.text import fold
 from lienket.library.models import Document as LibraryDocument
-from lienket.library.selectors import documents_cited
-from lienket.library.values import numbers_in_text
+from lienket.library.selectors import citation_fragment, document_cited_in, documents_cited
+from lienket.library.values import CitedBy, numbers_in_text
 from lienket.regions.keys import unit_key_resolve
 from lienket.regions.models import AdminUnit
 from lienket.regions.selectors import unit_map_on
@@ -212,6 +213,20 @@ def programme_library_documents(*, programme: Programme, user: Any) -> list[Libr
     """The library documents the programme names: in its documents' titles and links, then its description."""
     texts = [t for d in programme.documents.all() for t in (d.title, d.url)] + [programme.description]
     return documents_cited(texts=texts, user=user)
+
+
+def programmes_citing(*, document: LibraryDocument, user: Any, limit: int = 50) -> list[CitedBy]:
+    """The programmes `user` may see whose documents (or description) name `document`
+    (settings.LIBRARY_CITED_BY_SOURCES: the library page lists them)."""
+    core = citation_fragment(document)
+    if not core:
+        return []
+    qs = permissions.visible_programmes(user).filter(
+        Q(pk__in=Document.objects.filter(title__contains=core).values("programme_id")) | Q(description__contains=core)
+    ).prefetch_related("documents").order_by("-start_on", "pk")
+    label = _("Cooperation programme")
+    return [CitedBy(str(label), p.title, reverse("cooperation:programme_detail", args=[p.pk])) for p in qs[: limit * 4]
+            if document_cited_in(document, [p.description, *(d.title for d in p.documents.all())])][:limit]
 
 
 # --- timeline ------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound
@@ -19,7 +20,7 @@ from lienket.search.values import SearchDocument
 
 from . import permissions
 from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility, RelationKind
-from .values import number_key, numbers_in_text
+from .values import CitedBy, cites, number_key, numbers_in_text
 
 
 def document_find(*, number: str) -> Document | None:
@@ -56,6 +57,35 @@ def documents_cited(*, texts: Iterable[str | None], user: Any) -> list[Document]
         if doc is not None and doc not in out:
             out.append(doc)
     return out
+
+
+def cited_by(*, document: Document, user: Any) -> list[CitedBy]:
+    """What names `document` in the apps above the library (proposals, programmes), as `user` may see it: each
+    function of settings.LIBRARY_CITED_BY_SOURCES (`f(document=..., user=...) -> list[CitedBy]`) — the library
+    knows none of those apps, they register their reader there."""
+    if not document.number_seq:
+        return []
+    out: list[CitedBy] = []
+    for path in getattr(settings, "LIBRARY_CITED_BY_SOURCES", []):
+        out.extend(import_string(path)(document=document, user=user))
+    return out
+
+
+def citation_fragment(document: Document) -> str:
+    """The text every mention of the document's number contains (`32/2024`, `60-NQ`, `55/VBHN`): what the
+    citing apps look for in the database before `numbers_in_text` confirms it."""
+    if document.number_year:
+        return f"{document.number_seq}/{document.number_year}"
+    return document.number.split("/")[0] if document.number else ""
+
+
+def document_cited_in(document: Document, texts: Iterable[str | None]) -> bool:
+    """Whether any of `texts` names `document`."""
+    return any(
+        cites(c, number_key=document.number_key, doc_type=document.doc_type, seq=document.number_seq,
+              year=document.number_year)
+        for text in texts for c in numbers_in_text(text)
+    )
 
 
 def document_link(doc: Document) -> dict[str, Any]:

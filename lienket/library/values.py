@@ -157,3 +157,20 @@ def numbers_in_text(text: str | None) -> list[NumberCited]:
             seen.add(key)
             found.append((m.start(), NumberCited(doc_type=doc_type, seq=m.group("seq"), year=year)))
     return [c for _pos, c in sorted(found, key=lambda x: x[0])]
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    """An item of another app that names a library document (a proposal, a programme), as the document page lists
+    it: the item's type, title and address."""
+
+    kind: str
+    title: str
+    url: str
+
+
+def cites(cited: NumberCited, *, number_key: str, doc_type: str, seq: str, year: int | None) -> bool:
+    """Whether a number found in text names this document (by its number, or by its type and short number)."""
+    if cited.number is not None:
+        return bool(number_key) and cited.number.key == number_key
+    return (cited.doc_type, cited.seq, cited.year) == (doc_type, seq, year)

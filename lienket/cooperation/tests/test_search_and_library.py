@@ -104,3 +104,36 @@ def test_programme_page_and_api_show_the_library_link(reference_data, clock, cli
     data = client.get(f"/api/v1/cooperation/programmes/{given.pk}").json()
     assert data["documents"] == [{"id": decree.pk, "number": "32/2024/NĐ-CP", "title": decree.title,
                                   "url": f"/thu-vien/{decree.pk}/"}]
+
+
+def test_the_library_page_lists_the_programmes_and_proposals_naming_it(reference_data, clock, client):
+    from lienket.users.models import Role
+    from lienket.users.tests.factories import make_user
+
+    from .factories import coop_world
+
+    cw = coop_world()
+    decree = LibraryDocument.objects.get(number="32/2024/NĐ-CP")
+    shown = programme_create(
+        actor=cw.users["coordinator"], title="Phát triển cụm công nghiệp", kind="bilateral", field="industry",
+        start_on=dt.date(2026, 1, 1), parties=[PartyIn("unit:01", "lead")], is_published=True,
+        documents=[DocumentIn("Nghị định 32/2024/NĐ-CP", "", "")],
+    )
+    hidden = programme_create(
+        actor=cw.users["coordinator"], title="Chưa công bố", kind="bilateral", field="industry",
+        start_on=dt.date(2026, 1, 1), parties=[PartyIn("unit:01", "lead")], is_published=False,
+        description="Theo Nghị định 32/2024",
+    )
+    other = programme_create(  # 132/2024 holds "32/2024" but is another number: not listed
+        actor=cw.users["coordinator"], title="Khác", kind="bilateral", field="industry",
+        start_on=dt.date(2026, 1, 1), parties=[PartyIn("unit:01", "lead")], is_published=True,
+        description="Nghị định 132/2024/NĐ-CP",
+    )
+    html = client.get(f"/thu-vien/{decree.pk}/").content.decode()
+    assert f'href="/hop-tac/{shown.pk}/"' in html
+    assert f'href="/hop-tac/{hidden.pk}/"' not in html  # refused: not published, anonymous reader
+    assert f'href="/hop-tac/{other.pk}/"' not in html
+    client.force_login(make_user("coord.lib", Role.MINISTRY_COORDINATOR))
+    html = client.get(f"/thu-vien/{decree.pk}/").content.decode()
+    assert f'href="/hop-tac/{hidden.pk}/"' in html
+    assert "/kien-nghi/" in html  # Hải Phòng's request for the guiding circular (received: signed-in readers)
