@@ -244,6 +244,13 @@ SEARCH_DOCUMENT_SOURCES = [
     "lienket.reporting.selectors.search_documents",
     "lienket.products.selectors.search_documents",
     "lienket.proposals.selectors.search_documents",
+    "lienket.cooperation.selectors.search_documents",
+]
+# The apps above the library that name its documents: each `f(document=..., user=...) -> list[CitedBy]` (the
+# library page lists "Named in"; the library cannot import them).
+LIBRARY_CITED_BY_SOURCES = [
+    "lienket.proposals.selectors.proposals_citing",
+    "lienket.cooperation.selectors.programmes_citing",
 ]
 SEARCH_SCOPE_FUNCTION = "lienket.users.search.search_scope"
 # Library files: what a document's file may be, and how large.

@@ -17,6 +17,7 @@ from ninja import Status as Created
 from lienket.core import clock
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
 from lienket.core.errors import NotFound, ValidationFailed
+from lienket.library.selectors import document_link
 from lienket.regions.keys import unit_key_resolve
 
 from . import network, permissions, selectors, services
@@ -78,6 +79,7 @@ def programme_out(p: Programme, user: Any, progress: Any = None, detail: bool = 
                               "weight_share": o.weight_share, "contribution": o.contribution} for o in prog.objectives]
         out["timeline"] = [{"from_status": s.from_status, "to_status": s.to_status, "on": s.on, "reason": s.reason}
                            for s in selectors.timeline(p)]
+        out["documents"] = [document_link(d) for d in selectors.programme_library_documents(programme=p, user=user)]
     else:
         out["progress"] = progress
     return out

@@ -156,9 +156,19 @@ class ProgrammeOut(Schema):
     parties: list[PartyOut]
 
 
+class LibraryLinkOut(Schema):
+    id: int
+    number: str
+    title: str
+    url: str
+
+
 class ProgrammeDetailOut(ProgrammeOut):
     objectives: list[ObjectiveOut]
     timeline: list[StatusChangeOut]
+    documents: list[LibraryLinkOut] = PField(
+        description="Library documents whose numbers the programme's documents (or description) write, that you may see"
+    )
 
 
 class ProgrammePageOut(Schema):

@@ -15,16 +15,21 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lienket.core import clock
 from lienket.core.errors import ApplicationError
 from lienket.core.text import fold
+from lienket.library.models import Document as LibraryDocument
+from lienket.library.selectors import citation_fragment, document_cited_in, documents_cited
+from lienket.library.values import CitedBy, numbers_in_text
 from lienket.regions.keys import unit_key_resolve
 from lienket.regions.models import AdminUnit
 from lienket.regions.selectors import unit_map_on
+from lienket.search.values import SearchDocument
 
 from . import permissions
-from .models import Activity, DataVersion, Objective, Party, Programme, Result, StatusChange
+from .models import Activity, DataVersion, Document, Objective, Party, Programme, Result, StatusChange
 
 DATA_VERSION_KEY = "cooperation"
 
@@ -174,6 +179,56 @@ def progress_many(programme_ids: Iterable[int]) -> dict[int, Decimal | None]:
     return {pid: progress_from(objectives.get(pid, []), actuals).total for pid in ids}
 
 
+# --- documents and the library ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    library: LibraryDocument | None  # the library document whose number the title (or link) writes
+
+
+def _cites(text: str, doc: LibraryDocument) -> bool:
+    for c in numbers_in_text(text):
+        if c.number is not None and c.number.key == doc.number_key:
+            return True
+        if c.number is None and (c.doc_type, c.seq, c.year) == (doc.doc_type, doc.number_seq, doc.number_year):
+            return True
+    return False
+
+
+def document_views(*, programme: Programme, user: Any) -> list[DocumentView]:
+    """The programme's documents, each with the library document its title (or link) names — when `user` may see
+    it (`Quyết định 1234/QĐ-BCT ...` → /thu-vien/<id>/). Two queries for the library, whatever the count."""
+    docs = list(programme.documents.all())
+    found = documents_cited(texts=[t for d in docs for t in (d.title, d.url)], user=user)
+    out = []
+    for d in docs:
+        match = next((lib for lib in found if _cites(d.title, lib) or _cites(d.url, lib)), None)
+        out.append(DocumentView(d, match))
+    return out
+
+
+def programme_library_documents(*, programme: Programme, user: Any) -> list[LibraryDocument]:
+    """The library documents the programme names: in its documents' titles and links, then its description."""
+    texts = [t for d in programme.documents.all() for t in (d.title, d.url)] + [programme.description]
+    return documents_cited(texts=texts, user=user)
+
+
+def programmes_citing(*, document: LibraryDocument, user: Any, limit: int = 50) -> list[CitedBy]:
+    """The programmes `user` may see whose documents (or description) name `document`
+    (settings.LIBRARY_CITED_BY_SOURCES: the library page lists them)."""
+    core = citation_fragment(document)
+    if not core:
+        return []
+    qs = permissions.visible_programmes(user).filter(
+        Q(pk__in=Document.objects.filter(title__contains=core).values("programme_id")) | Q(description__contains=core)
+    ).prefetch_related("documents").order_by("-start_on", "pk")
+    label = _("Cooperation programme")
+    return [CitedBy(str(label), p.title, reverse("cooperation:programme_detail", args=[p.pk])) for p in qs[: limit * 4]
+            if document_cited_in(document, [p.description, *(d.title for d in p.documents.all())])][:limit]
+
+
 # --- timeline ------------------------------------------------------------------------------------------------------
 
 
@@ -208,18 +263,37 @@ def activities_visible(
     ).order_by("start_on", "pk")
 
 
-# --- the global search (the lead indexes these at merge) -----------------------------------------------------------
+# --- the global search -------------------------------------------------------------------------------------------
 
 
-def search_documents() -> Iterator[tuple[str, str, str, int | None, bool, str]]:
-    """One document per programme: (key, title, text, unit_id, is_public, url). `unit_id` is the lead party
-    unit's (or the first unit party's), None for a programme without a unit party."""
+def search_document(programme: Programme) -> SearchDocument:
+    """A programme as the global search indexes it: public once published; before that, for its lead (or first)
+    unit party's people (the unit it became part of, for a unit merged since) and the Ministry (lienket.search's
+    "unit" visibility), or the Ministry only when no unit is
+    a party (the Ministry's people see every programme — permissions.visible_programmes)."""
+    parties = list(programme.parties.all())  # search_documents prefetches them with their subjects
+    units = sorted((x for x in parties if x.unit_id), key=lambda x: (x.role != "lead", x.pk))
+    unit = units[0].unit if units else None
+    if unit is not None and not unit.is_valid_on(clock.today()):  # signed by a unit merged since: its successor's
+        shares = unit_map_on(date=clock.today(), units=[unit]).get(unit.pk, [])
+        unit = shares[0].unit if shares else unit
+    body = " · ".join(x for x in (
+        programme.get_field_display(), " ".join(str(x.subject) for x in parties),
+        " ".join(o.title for o in programme.objectives.all()), programme.description[:4000],
+    ) if x)
+    if programme.is_published:
+        visibility = "public"
+    else:
+        visibility = "unit" if unit is not None else "ministry"
+    return SearchDocument(
+        kind="programme", key=str(programme.pk), title=programme.title, body=body,
+        url=reverse("cooperation:programme_detail", args=[programme.pk]), visibility=visibility,
+        unit_id=unit.pk if unit else None, unit_key=unit.key if unit else "", unit_name=unit.name if unit else "",
+    )
+
+
+def search_documents() -> Iterator[SearchDocument]:
+    """Every programme, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
     parties = Prefetch("parties", queryset=Party.objects.select_related("unit", "ministry_unit", "organisation"))
     for p in Programme.objects.prefetch_related(parties, "objectives").order_by("pk").iterator(chunk_size=500):
-        units = sorted((x for x in p.parties.all() if x.unit_id), key=lambda x: (x.role != "lead", x.pk))
-        text = " ".join([
-            p.description, " ".join(str(x.subject) for x in p.parties.all()),
-            " ".join(o.title for o in p.objectives.all()), p.get_field_display(),
-        ]).strip()
-        yield (f"cooperation.programme:{p.pk}", p.title, text, units[0].unit_id if units else None, p.is_published,
-               reverse("cooperation:programme_detail", args=[p.pk]))
+        yield search_document(p)

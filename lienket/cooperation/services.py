@@ -24,9 +24,10 @@ from lienket.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from lienket.core.text import fold, nfc
 from lienket.library.services import file_check
 from lienket.regions.keys import unit_key_resolve
+from lienket.search.services import search_index_upsert
 from lienket.users.models import MinistryUnit, Organisation
 
-from . import permissions
+from . import permissions, selectors
 from .codes import AuditAction, ErrorCode
 from .models import (
     Activity,
@@ -43,15 +44,14 @@ from .models import (
     Result,
     StatusChange,
 )
-from .selectors import DATA_VERSION_KEY
 from .values import DocumentIn, ObjectiveIn, PartyIn, ResultIn
 
 MAX_PARTIES = 100
 
 
 def _bump() -> None:
-    if not DataVersion.objects.filter(key=DATA_VERSION_KEY).update(value=F("value") + 1):
-        DataVersion.objects.get_or_create(key=DATA_VERSION_KEY, defaults={"value": 1})
+    if not DataVersion.objects.filter(key=selectors.DATA_VERSION_KEY).update(value=F("value") + 1):
+        DataVersion.objects.get_or_create(key=selectors.DATA_VERSION_KEY, defaults={"value": 1})
 
 
 def _choice(value: str, choices: Any, what: str) -> str:
@@ -193,6 +193,7 @@ def programme_create(
               after={**snapshot(programme), "parties": [p.key for p in rows],
                      "objectives": [o["title"] for o in objective_rows]})
     _bump()
+    search_index_upsert(document=selectors.search_document(programme))
     return programme
 
 
@@ -291,6 +292,7 @@ def programme_update(
               before={**before, "parties": before_parties},
               after={**snapshot(programme), "parties": sorted(p.key for p in programme.parties.all())})
     _bump()
+    search_index_upsert(document=selectors.search_document(programme))
     return programme
 
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound
@@ -19,7 +20,7 @@ from lienket.search.values import SearchDocument
 
 from . import permissions
 from .models import INVERSE_LABELS, Document, DocumentRelation, DocVisibility, RelationKind
-from .values import number_key
+from .values import CitedBy, cites, number_key, numbers_in_text
 
 
 def document_find(*, number: str) -> Document | None:
@@ -28,6 +29,69 @@ def document_find(*, number: str) -> Document | None:
     it only through `document_url` / its own permission rules."""
     key = number_key(number)
     return Document.objects.filter(number_key=key).first() if key else None
+
+
+def documents_cited(*, texts: Iterable[str | None], user: Any) -> list[Document]:
+    """The library documents whose numbers are written in `texts` (a proposal's legal references, title and
+    body; a programme's documents), in the order they are first written, each once, only those `user` may see.
+    Full numbers (`32/2024/NĐ-CP`) match by number; a type with a short number (`Nghị định 32/2024`) matches
+    when exactly one document of that type carries that number and year. Two queries at most."""
+    cited = [c for text in texts for c in numbers_in_text(text)]
+    if not cited:
+        return []
+    keys = [c.number.key for c in cited if c.number is not None]
+    short = [c for c in cited if c.number is None]
+    visible = permissions.visible_documents(user)
+    condition = Q(number_key__in=keys) if keys else Q(pk__in=[])
+    for c in short:
+        condition |= Q(doc_type=c.doc_type, number_seq=c.seq, number_year=c.year)
+    docs = list(visible.filter(condition).order_by("pk"))
+    by_key = {d.number_key: d for d in docs}
+    out: list[Document] = []
+    for c in cited:
+        if c.number is not None:
+            doc = by_key.get(c.number.key)
+        else:
+            same = [d for d in docs if d.doc_type == c.doc_type and d.number_seq == c.seq and d.number_year == c.year]
+            doc = same[0] if len(same) == 1 else None
+        if doc is not None and doc not in out:
+            out.append(doc)
+    return out
+
+
+def cited_by(*, document: Document, user: Any) -> list[CitedBy]:
+    """What names `document` in the apps above the library (proposals, programmes), as `user` may see it: each
+    function of settings.LIBRARY_CITED_BY_SOURCES (`f(document=..., user=...) -> list[CitedBy]`) — the library
+    knows none of those apps, they register their reader there."""
+    if not document.number_seq:
+        return []
+    out: list[CitedBy] = []
+    for path in getattr(settings, "LIBRARY_CITED_BY_SOURCES", []):
+        out.extend(import_string(path)(document=document, user=user))
+    return out
+
+
+def citation_fragment(document: Document) -> str:
+    """The text every mention of the document's number contains (`32/2024`, `60-NQ`, `55/VBHN`): what the
+    citing apps look for in the database before `numbers_in_text` confirms it."""
+    if document.number_year:
+        return f"{document.number_seq}/{document.number_year}"
+    return document.number.split("/")[0] if document.number else ""
+
+
+def document_cited_in(document: Document, texts: Iterable[str | None]) -> bool:
+    """Whether any of `texts` names `document`."""
+    return any(
+        cites(c, number_key=document.number_key, doc_type=document.doc_type, seq=document.number_seq,
+              year=document.number_year)
+        for text in texts for c in numbers_in_text(text)
+    )
+
+
+def document_link(doc: Document) -> dict[str, Any]:
+    """`{id, number, title, url}`: how other apps' pages and API show a linked document."""
+    return {"id": doc.pk, "number": doc.number, "title": doc.title,
+            "url": reverse("library:document_detail", kwargs={"pk": doc.pk})}
 
 
 def document_search(

@@ -100,3 +100,77 @@ def number_check_type(number: DocumentNumber, doc_type: str) -> None:
             % {"number": number.written, "type": str(DocType(doc_type).label).lower(), "abbr": " / ".join(sorted(a for a in expected if a)) or "—"},
             details={"field": "number"}, code=ErrorCode.DOCUMENT_NUMBER_TYPE_MISMATCH,
         )
+
+
+# Document numbers written inside free text ("... hướng dẫn Nghị định số 32/2024/NĐ-CP ngày 15/3/2024 ..."): a
+# token that starts with a digit and holds a / (spaces around / and - closed first); each candidate must then parse.
+_TOKEN = re.compile(r"(?<![\w/])\d[\w/-]*/[\w/-]*", re.UNICODE)
+# "Nghị định 32/2024" (the type written, the number without its issuer part): the type's name → its code.
+TYPE_WORDS = {
+    "nghị định": "decree", "thông tư liên tịch": "circular", "thông tư": "circular", "quyết định": "decision",
+    "nghị quyết": "resolution", "chỉ thị": "directive", "luật": "law",
+    "decree": "decree", "circular": "circular", "decision": "decision", "resolution": "resolution",
+    "directive": "directive", "law": "law",
+}
+_SHORT = re.compile(
+    r"(?P<word>" + "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True)) + r")"
+    r"\s+(?:(?:số|so|no\.?)\s*)?(?P<seq>\d{1,6})/(?P<year>\d{4})(?![\w/-])",
+    re.IGNORECASE | re.UNICODE,
+)
+MAX_CITED_TEXT = 50_000
+
+
+@dataclass(frozen=True)
+class NumberCited:
+    """A number found in free text: a full number (`number` parsed) or a short one (`doc_type`, `seq`, `year`)."""
+
+    number: DocumentNumber | None = None
+    doc_type: str = ""
+    seq: str = ""
+    year: int | None = None
+
+
+def numbers_in_text(text: str | None) -> list[NumberCited]:
+    """The document numbers written in `text`, in the order they appear, each once: full numbers
+    (`32/2024/NĐ-CP`, `202/2025/QH15`, `60-NQ/TW`) and a type's name with a short number (`Nghị định 32/2024`).
+    Dates (`15/3/2024`) and other slashed tokens that follow no number pattern are skipped."""
+    body = nfc(text)[:MAX_CITED_TEXT].replace("Ð", "Đ").replace("ð", "đ")
+    body = re.sub(r"[\u2010-\u2015\u2212]", "-", body)
+    body = re.sub(r"(?<=\w)\s*([/])\s*(?=\w)", r"\1", body)
+    body = re.sub(r"(/[A-Za-zĐđ]{2,5})\s*-\s*(?=[A-ZĐ])", r"\1-", body)  # "NĐ - CP"
+    found: list[tuple[int, NumberCited]] = []
+    seen: set[str] = set()
+    for m in _TOKEN.finditer(body):
+        token = m.group(0).rstrip("/-")
+        try:
+            number = number_parse(token)
+        except ValidationFailed:
+            continue
+        if number.key not in seen:
+            seen.add(number.key)
+            found.append((m.start(), NumberCited(number=number)))
+    for m in _SHORT.finditer(body):
+        doc_type = TYPE_WORDS[m.group("word").lower()]
+        key = f"{doc_type}:{m.group('seq')}/{m.group('year')}"
+        year = int(m.group("year"))
+        if key not in seen and 1945 <= year <= 2100:
+            seen.add(key)
+            found.append((m.start(), NumberCited(doc_type=doc_type, seq=m.group("seq"), year=year)))
+    return [c for _pos, c in sorted(found, key=lambda x: x[0])]
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    """An item of another app that names a library document (a proposal, a programme), as the document page lists
+    it: the item's type, title and address."""
+
+    kind: str
+    title: str
+    url: str
+
+
+def cites(cited: NumberCited, *, number_key: str, doc_type: str, seq: str, year: int | None) -> bool:
+    """Whether a number found in text names this document (by its number, or by its type and short number)."""
+    if cited.number is not None:
+        return bool(number_key) and cited.number.key == number_key
+    return (cited.doc_type, cited.seq, cited.year) == (doc_type, seq, year)

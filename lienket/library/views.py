@@ -52,6 +52,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "library/document_detail.html", {
         "doc": doc, "relations": selectors.document_relations(document=doc, user=request.user),
         "can_edit": permissions.can_edit_documents(request.user),
+        "cited_by": selectors.cited_by(document=doc, user=request.user),
     })
 
 

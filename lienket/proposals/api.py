@@ -12,16 +12,17 @@ from ninja import Query, Router, Status
 from lienket.conferences.models import Conference
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
 from lienket.core.errors import ValidationFailed
+from lienket.library.selectors import document_link
 
 from . import permissions, selectors, services
 from .codes import ErrorCode
 from .models import Proposal
 from .schemas import (
+    ProposalDetailOut,
     ProposalEndorseIn,
     ProposalGroupIn,
     ProposalGroupOut,
     ProposalIn,
-    ProposalOut,
     ProposalPageOut,
     ProposalSimilarOut,
     ProposalStatisticsOut,
@@ -30,6 +31,12 @@ from .schemas import (
 from .workflow import transition_get
 
 router = Router(tags=["proposals"])
+
+
+def proposal_detail_out(p: Proposal, user: Any) -> dict[str, Any]:
+    """One proposal with the library documents it names (`documents`)."""
+    return {**proposal_out(p, user),
+            "documents": [document_link(d) for d in selectors.proposal_documents(proposal=p, user=user)]}
 
 
 def proposal_out(p: Proposal, user: Any) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def proposal_list(
             "proposals": [proposal_out(p, request.user) for p in qs[offset : offset + limit]]}
 
 
-@router.post("", response={201: ProposalOut, **ERRORS}, auth=authenticated, summary="Write a draft proposal")
+@router.post("", response={201: ProposalDetailOut, **ERRORS}, auth=authenticated, summary="Write a draft proposal")
 def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
     """Exactly one of `unit` (a province: yours), `ministry_unit` (yours) or `organisation` (the coordinator
     records proposals of businesses and associations). 422 with `empty_title`, `text_too_long`, `invalid_choice`,
@@ -92,7 +99,7 @@ def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
         ministry_unit=ministry_unit, organisation=organisation, speaker=body.speaker, speaker_role=body.speaker_role,
         legal_references=body.legal_references, conference=conference, raised_on=body.raised_on, previous=previous,
     )
-    return Status(201, proposal_out(p, request.user))
+    return Status(201, proposal_detail_out(p, request.user))
 
 
 @router.get("/similar", response={200: list[ProposalSimilarOut], **ERRORS}, auth=authenticated,
@@ -125,20 +132,20 @@ def proposal_group(request: HttpRequest, body: ProposalGroupIn) -> Status:
     return Status(201, {"id": group.pk, "title": group.title, "members": sorted(group.members.values_list("pk", flat=True))})
 
 
-@router.get("/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="One proposal")
+@router.get("/{proposal_id}", response={200: ProposalDetailOut, **ERRORS}, summary="One proposal")
 def proposal_detail(request: HttpRequest, proposal_id: int = id_path("Proposal id")) -> dict[str, Any]:
-    return proposal_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user)
+    return proposal_detail_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user)
 
 
-@router.post("/{proposal_id}/endorsements", response={201: ProposalOut, **ERRORS}, auth=authenticated,
+@router.post("/{proposal_id}/endorsements", response={201: ProposalDetailOut, **ERRORS}, auth=authenticated,
              summary="Your province supports this proposal")
 def proposal_endorse(request: HttpRequest, body: ProposalEndorseIn, proposal_id: int = id_path("Proposal id")) -> Status:
     p = permissions.proposal_get_for_user(id=proposal_id, user=request.user)
     services.endorsement_add(proposal=p, actor=request.user, comment=body.comment)
-    return Status(201, proposal_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user))
+    return Status(201, proposal_detail_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user))
 
 
-@router.post("/{proposal_id}/{action}", response={200: ProposalOut, **ERRORS}, auth=authenticated,
+@router.post("/{proposal_id}/{action}", response={200: ProposalDetailOut, **ERRORS}, auth=authenticated,
              summary="Fire a lifecycle action: submit, receive, assign, answer, decline, forward, accept, reopen, close")
 def proposal_action(request: HttpRequest, action: str, body: ProposalTransitionIn,
                     proposal_id: int = id_path("Proposal id")) -> dict[str, Any]:
@@ -154,7 +161,7 @@ def proposal_action(request: HttpRequest, action: str, body: ProposalTransitionI
         proposal=p, actor=request.user, action=action, expected_version=body.version, reason=body.reason, lead_unit=lead,
         co_units=co, deadline=body.deadline, answer=body.answer, forwarded_to=body.forwarded_to,
     )
-    return proposal_out(permissions.proposal_get_for_user(id=p.pk, user=request.user), request.user)
+    return proposal_detail_out(permissions.proposal_get_for_user(id=p.pk, user=request.user), request.user)
 
 
 

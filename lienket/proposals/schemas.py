@@ -97,6 +97,19 @@ class ProposalOut(Schema):
     allowed_actions: list[str]
 
 
+class DocumentLinkOut(Schema):
+    id: int
+    number: str
+    title: str
+    url: str
+
+
+class ProposalDetailOut(ProposalOut):
+    documents: list[DocumentLinkOut] = Field(
+        description="Library documents whose numbers the proposal writes (legal references, title, text) and you may see"
+    )
+
+
 class ProposalPageOut(Schema):
     count: int
     limit: int

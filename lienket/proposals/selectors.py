@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from lienket.core import clock
 from lienket.core.errors import ValidationFailed
 from lienket.core.text import fold
+from lienket.library.models import Document
+from lienket.library.selectors import citation_fragment, document_cited_in, documents_cited
+from lienket.library.values import CitedBy
 from lienket.search.values import SearchDocument
 from lienket.users.models import MinistryUnit, Organisation
 
@@ -268,3 +271,23 @@ def search_documents() -> Iterator[SearchDocument]:
     """Every proposal past its draft, for `manage.py search_reindex` (settings.SEARCH_DOCUMENT_SOURCES)."""
     for p in Proposal.objects.exclude(status=Status.DRAFT).select_related("submitting_unit").order_by("pk").iterator():
         yield search_document(p)
+
+
+def proposal_documents(*, proposal: Proposal, user: Any) -> list[Document]:
+    """The library documents the proposal names — in its legal references, title or text (a proposal asking for
+    the circular guiding Decree 32/2024/NĐ-CP names that decree) — that `user` may see, in the order written."""
+    return documents_cited(texts=[proposal.legal_references, proposal.title, proposal.body], user=user)
+
+
+def proposals_citing(*, document: Document, user: Any, limit: int = 50) -> list[CitedBy]:
+    """The proposals `user` may see that name `document` (settings.LIBRARY_CITED_BY_SOURCES: the library page
+    lists them). The database narrows to texts holding the number's core (`32/2024`); the parser confirms."""
+    core = citation_fragment(document)
+    if not core:
+        return []
+    qs = permissions.visible_proposals(user).filter(
+        Q(legal_references__contains=core) | Q(title__contains=core) | Q(body__contains=core)
+    ).order_by("-raised_on", "pk")
+    label = _("Proposal")
+    return [CitedBy(str(label), p.title, reverse("proposals:detail", args=[p.pk]))
+            for p in qs[: limit * 4] if document_cited_in(document, [p.legal_references, p.title, p.body])][:limit]

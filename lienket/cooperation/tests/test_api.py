@@ -103,5 +103,6 @@ def test_the_network_endpoint(cw, client):
 def test_search_documents(cw):
     p = programme(cw.users["hanoi"], parties=[("unit:40", "member"), ("unit:01", "lead")], published=False)
     (doc,) = list(search_documents())
-    assert doc == (f"cooperation.programme:{p.pk}", p.title, doc[2], cw.hanoi.pk, False, f"/hop-tac/{p.pk}/")
-    assert "Nghệ An" in doc[2]
+    assert (doc.kind, doc.key, doc.title, doc.unit_id, doc.visibility, doc.url) == (
+        "programme", str(p.pk), p.title, cw.hanoi.pk, "unit", f"/hop-tac/{p.pk}/")
+    assert "Nghệ An" in doc.body

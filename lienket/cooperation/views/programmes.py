@@ -222,7 +222,7 @@ def _detail(request: HttpRequest, programme: Programme, *, doc_error: str | None
     return render_page(request, "cooperation/programme_detail.html", {
         "programme": programme, "parties": selectors.party_views(programme),
         "progress": selectors.programme_progress(programme), "activities": activities,
-        "timeline": selectors.timeline(programme), "documents": programme.documents.all(),
+        "timeline": selectors.timeline(programme), "documents": selectors.document_views(programme=programme, user=request.user),
         "can_edit": permissions.can_edit(request.user, programme), "statuses": ProgrammeStatus.choices,
         "doc_error": doc_error, "doc_values": doc_values or {}, "status_error": status_error,
     }, status)

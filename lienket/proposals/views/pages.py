@@ -89,6 +89,7 @@ def render_detail(request: HttpRequest, proposal: Proposal, *, status: int = 200
         "default_deadline": services.default_deadline(proposal.kind), "today": clock.today(),
         "overdue": proposal.is_overdue(clock.today()), "error": error, "form_data": form_data or {},
         "co_units": list(proposal.co_units.all()),
+        "documents": selectors.proposal_documents(proposal=proposal, user=user),
     }, status)
 
 
