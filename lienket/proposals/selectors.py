@@ -252,7 +252,8 @@ def chart_bars(rows: list[StatRow], *, width: int = 600, bar: int = 22, gap: int
 def search_document(p: Proposal) -> SearchDocument:
     """A proposal as the global search indexes it: the proposal, its legal references and — once published — its
     answer; internal notes are never part of it. Public once answered/declined/forwarded and published; before that
-    the submitting province's people and the Ministry (a Ministry unit's or an organisation's: the Ministry)."""
+    any signed-in user, as on the pages (permissions.can_view: submitted proposals are open to every signed-in user,
+    to endorse them and to find duplicates)."""
     parts = [p.body, p.legal_references, p.speaker, p.speaker_role]
     public = p.status in PUBLIC_STATES
     if public:
@@ -261,7 +262,7 @@ def search_document(p: Proposal) -> SearchDocument:
     return SearchDocument(
         kind="proposal", key=str(p.pk), title=p.title, body="\n".join(x for x in parts if x),
         url=reverse("proposals:detail", kwargs={"pk": p.pk}),
-        visibility="public" if public else ("unit" if unit is not None else "ministry"),
+        visibility="public" if public else "signed_in",
         unit_id=unit.pk if unit is not None else None, unit_key=unit.key if unit is not None else "",
         unit_name=unit.name if unit is not None else "",
     )

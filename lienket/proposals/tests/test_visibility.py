@@ -95,14 +95,14 @@ def test_search_documents_yields_each_submitted_proposal(pw):
     p = advance(pw, draft(pw, title="Đã nhận"), "received")
     docs = list(search_documents())
     assert [(d.key, d.title, d.body, d.unit_id, d.visibility, d.url) for d in docs] == [
-        (str(p.pk), "Đã nhận", p.body, pw.hanoi.pk, "unit", f"/kien-nghi/{p.pk}/")]
+        (str(p.pk), "Đã nhận", p.body, pw.hanoi.pk, "signed_in", f"/kien-nghi/{p.pk}/")]
 
 
 def test_the_search_index_follows_the_proposal_from_received_to_published(pw):
     from lienket.search.models import SearchEntry
 
     p = advance(pw, draft(pw, title="Cơ chế liên kết vùng"), "received")
-    assert SearchEntry.objects.get(kind="proposal", key=str(p.pk)).visibility == "unit"
+    assert SearchEntry.objects.get(kind="proposal", key=str(p.pk)).visibility == "signed_in"
     answered = advance(pw, draft(pw, title="Điện mặt trời mái nhà"), "answered")
     entry = SearchEntry.objects.get(kind="proposal", key=str(answered.pk))
     assert entry.visibility == "public"
