@@ -168,13 +168,17 @@ class _Context:
     option_labels: dict[tuple[str, str], str]  # (indicator code, option code) → label
 
 
-def _context(submission: Submission) -> _Context:
+def _context(submission: Submission, elements: list[DataSetElement] | None = None) -> _Context:
+    """`elements`: the data set's elements already loaded by the caller (the entry form: with their indicators,
+    disaggregations and options prefetched), in form order; they may leave out those not in use for the period."""
     dataset = submission.dataset
     spec = submission.period.spec
-    elements = list(
-        DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
-        .order_by("sort_order", "id")
-    )
+    given = elements is not None
+    if elements is None:
+        elements = list(
+            DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
+            .order_by("sort_order", "id")
+        )
     indicators = {el.indicator.code: el.indicator for el in elements if el.indicator.in_use(spec.start, spec.end)}
     option_codes: dict[int, str] = {}
     option_labels: dict[tuple[str, str], str] = {}
@@ -184,7 +188,12 @@ def _context(submission: Submission) -> _Context:
 
         lang = _lang()
         by_disagg: dict[int, list[DisaggregationOption]] = defaultdict(list)
-        for opt in DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids):
+        if given:  # prefetched with the elements: no query
+            loaded = {i.disaggregation_id: i.disaggregation for i in indicators.values() if i.disaggregation_id}
+            options: Iterable[DisaggregationOption] = [o for d in loaded.values() if d is not None for o in d.options.all()]
+        else:
+            options = DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids)
+        for opt in options:
             option_codes[opt.pk] = opt.code
             by_disagg[opt.disaggregation_id].append(opt)
         for ind in indicators.values():
@@ -193,10 +202,12 @@ def _context(submission: Submission) -> _Context:
     return _Context(submission, spec, indicators, elements, option_codes, option_labels)
 
 
-def _stored(submission: Submission, ctx: _Context) -> tuple[dict[Key, Decimal], dict[Key, str]]:
+def _stored(
+    submission: Submission, ctx: _Context, given: Iterable[tuple[str, int | None, Decimal, str]] | None = None,
+) -> tuple[dict[Key, Decimal], dict[Key, str]]:
     values: dict[Key, Decimal] = {}
     comments: dict[Key, str] = {}
-    rows = DataValue.objects.filter(
+    rows = given if given is not None else DataValue.objects.filter(
         unit_id=submission.unit_id, period_id=submission.period_id, indicator__code__in=list(ctx.indicators)
     ).values_list("indicator__code", "option_id", "value", "comment")
     for code, option_id, value, comment in rows:
@@ -416,10 +427,17 @@ def _check(
     return report
 
 
-def validate_submission(*, submission: Submission) -> ValidationReport:
-    """Check the values stored for `submission` (called by services.submission_transition before submit)."""
-    ctx = _context(submission)
-    values, comments = _stored(submission, ctx)
+def validate_submission(
+    *, submission: Submission, elements: list[DataSetElement] | None = None,
+    stored: Iterable[tuple[str, int | None, Decimal, str]] | None = None,
+) -> ValidationReport:
+    """Check the values stored for `submission` (called by services.submission_transition before submit).
+
+    The entry form has already read the data set's elements (`elements`, see `_context`) and the stored values
+    (`stored`: indicator code, option id, value, comment of every value of the submission's unit and period for
+    those indicators): given, they are not read again."""
+    ctx = _context(submission, elements)
+    values, comments = _stored(submission, ctx, stored)
     return _check(submission, ctx, values, comments)
 
 
