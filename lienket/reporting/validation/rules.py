@@ -238,15 +238,19 @@ def _histories(
         .order_by("period__start")
     )
     out: dict[int, tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]] = {}
-    for unit_id, code, option_id, pcode, start, value in rows.iterator(chunk_size=20000):
+    cumulative = {code for code in codes if ctx.indicators[code].cumulative_ytd}
+    same_day = (spec.start.month, spec.start.day)
+    option_codes = ctx.option_codes
+    # one unit (the entry form: a few thousand rows) is read at once; many units (an upload) by a server-side cursor
+    found = rows.iterator(chunk_size=20000) if len(unit_ids) > 1 else rows
+    for unit_id, code, option_id, pcode, start, value in found:
         if unit_id not in out:
             out[unit_id] = ({}, defaultdict(list))
         last_year, history = out[unit_id]
-        key = (code, ctx.option_codes.get(option_id) if option_id else None)
+        key = (code, option_codes.get(option_id) if option_id else None)
         if pcode == last_year_code:
             last_year[key] = value
-        indicator = ctx.indicators[code]
-        if indicator.cumulative_ytd and (start.month, start.day) != (spec.start.month, spec.start.day):
+        if code in cumulative and (start.month, start.day) != same_day:
             continue  # year-to-date: only the same period of earlier years is comparable
         history[key].append(value)
     for _last_year, history in out.values():
