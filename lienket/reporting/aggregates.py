@@ -52,7 +52,11 @@ def stored_values(
     """Stored values of the given units, indicators and periods whose submission is in `submissions` (the
     caller's visibility), as {key: Stored}, in one query of plain tuples. `option_ids` (with `with_total` for the
     total without option) narrows the disaggregation options fetched; default all."""
-    values = DataValue.objects.filter(unit_id__in=list(unit_ids), indicator_id__in=list(indicator_ids))
+    unit_ids = list(unit_ids)
+    values = DataValue.objects.filter(unit_id__in=unit_ids, indicator_id__in=list(indicator_ids))
+    # A value belongs to a submission of its own unit and period: narrowing the visible submissions to those units
+    # lets PostgreSQL read them by index instead of hashing every visible submission of the country (issue #17).
+    submissions = submissions.filter(unit_id__in=unit_ids)
     if option_ids is not None:
         chosen = Q(option_id__in=list(option_ids))
         values = values.filter(chosen | Q(option__isnull=True) if with_total else chosen)

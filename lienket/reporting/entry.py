@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from lienket.core.formats import format_number
@@ -21,6 +22,9 @@ from . import selectors
 from .models import DataValue, DisaggregationOption, Indicator, Submission, Target
 from .periods import PeriodSpec, periods_of_type
 from .validation.rules import Violation, validate_submission
+
+# indicator id, option id, value, version, is_estimate, comment, updated_at, updated_by id
+_Current = tuple[int, int | None, Decimal, int, bool, str, dt.datetime | None, int | None]
 
 
 @dataclass
@@ -158,10 +162,16 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
     elements = list(selectors.dataset_elements(dataset=dataset, period=spec))
     indicators = [el.indicator for el in elements]
 
-    current = {
-        (dv.indicator_id, dv.option_id or 0): dv
-        for dv in DataValue.objects.filter(unit=unit, period=submission.period, indicator__in=indicators).select_related("updated_by")
-    }
+    # plain tuples (a model instance per value, and one per editor, cost more than the query)
+    current: dict[tuple[int, int], _Current] = {}
+    editor_ids: set[int] = set()
+    for stored in DataValue.objects.filter(unit=unit, period=submission.period, indicator__in=indicators).values_list(
+        "indicator_id", "option_id", "value", "version", "is_estimate", "comment", "updated_at", "updated_by_id",
+    ):
+        current[(stored[0], stored[1] or 0)] = stored
+        if stored[7] is not None:
+            editor_ids.add(stored[7])
+    editors = {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=editor_ids)} if editor_ids else {}
     ytd_codes = [s.code for s in periods_of_type(spec.period_type, spec.year) if s.start <= spec.start]
     lookup = selectors.ValueLookup(
         user=user, unit=unit, indicators=indicators,
@@ -169,6 +179,7 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
     )
     targets = {(t.indicator_id, t.option_id or 0): t.value for t in Target.objects.filter(unit=unit, year=spec.year, indicator__in=indicators)}
 
+    memo: dict[Any, Any] = {}  # what achieved_for_period works out once for the whole form
     rows: list[EntryRow] = []
     for el in elements:
         ind = el.indicator
@@ -177,11 +188,11 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
         for opt in options:
             okey = (ind.pk, opt.pk if opt else 0)
             dv = current.get(okey)
-            value = dv.value if dv else None
+            value = dv[2] if dv else None
             previous = lookup.get(ind, opt, previous_spec.code)
             last_year = lookup.get(ind, opt, last_year_spec.code)
             target = targets.get(okey)
-            achieved = selectors.achieved_for_period(lookup=lookup, indicator=ind, option=opt, spec=spec)
+            achieved = selectors.achieved_for_period(lookup=lookup, indicator=ind, option=opt, spec=spec, memo=memo)
             rows.append(EntryRow(
                 key=selectors.row_key(ind, opt),
                 indicator=ind,
@@ -194,11 +205,11 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
                 decimals=ind.decimals,
                 required=el.required,
                 value=value,
-                version=dv.version if dv else 0,
-                is_estimate=dv.is_estimate if dv else el.estimate_by_default,
-                comment=dv.comment if dv else "",
-                updated_at=dv.updated_at if dv else None,
-                updated_by=(dv.updated_by.display_name if dv and dv.updated_by else ""),
+                version=dv[3] if dv else 0,
+                is_estimate=dv[4] if dv else el.estimate_by_default,
+                comment=dv[5] if dv else "",
+                updated_at=dv[6] if dv else None,
+                updated_by=editors.get(dv[7], "") if dv and dv[7] is not None else "",
                 previous=previous.value,
                 last_year=last_year.value,
                 last_year_from_predecessors=last_year.from_predecessors,
@@ -213,7 +224,12 @@ def entry_form(*, submission: Submission, user: Any, lang: str) -> EntryForm:
             row = rows[-1]
             row.seen = fingerprint(row.input_value, row.is_estimate, row.comment)
 
-    report = validate_submission(submission=submission)
+    # the elements and the values are those just read: the validation does not read them again
+    codes = {ind.pk: ind.code for ind in indicators}
+    report = validate_submission(
+        submission=submission, elements=elements,
+        stored=[(codes[dv[0]], dv[1], dv[2], dv[5]) for dv in current.values() if dv[0] in codes],
+    )
     general = _attach_violations(rows, report.violations)
     return EntryForm(submission, spec, previous_spec, last_year_spec, rows, list(report.violations), general)
 

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -68,7 +69,9 @@ class PeriodSpec:
         return parse_period(self.code.replace(str(self.year), str(self.year - 1), 1))
 
 
+@lru_cache(maxsize=4096)
 def month(year: int, m: int) -> PeriodSpec:
+    """(Cached: a PeriodSpec is immutable, and the entry form asks for the same months thousands of times.)"""
     last = calendar.monthrange(year, m)[1]
     return PeriodSpec(f"{year}{m:02d}", PeriodType.MONTH, year, m, dt.date(year, m, 1), dt.date(year, m, last))
 
@@ -84,6 +87,19 @@ _PATTERNS = [
 
 
 def parse_period(code: str) -> PeriodSpec:
+    """The period of `code`; raises ValidationFailed for anything else. Cached (a PeriodSpec is immutable)."""
+    try:
+        return _parse_cached(code)
+    except TypeError:  # unhashable: let the parser refuse it
+        return _parse(code)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(code: str) -> PeriodSpec:
+    return _parse(code)
+
+
+def _parse(code: str) -> PeriodSpec:
     raw = (code or "").strip().upper()
     for pattern, ptype in _PATTERNS:
         m = pattern.match(raw)
@@ -113,6 +129,15 @@ def parse_period(code: str) -> PeriodSpec:
 
 
 def periods_of_type(period_type: str, year: int) -> list[PeriodSpec]:
+    return list(_periods_of_type(period_type, year))
+
+
+@lru_cache(maxsize=1024)
+def _periods_of_type(period_type: str, year: int) -> tuple[PeriodSpec, ...]:
+    return tuple(_periods_list(period_type, year))
+
+
+def _periods_list(period_type: str, year: int) -> list[PeriodSpec]:
     if period_type == PeriodType.MONTH:
         return [month(year, m) for m in range(1, 13)]
     if period_type == PeriodType.QUARTER:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -564,43 +564,61 @@ class Achieved:
     from_predecessors: bool = False
 
 
+def _memo(memo: dict[Any, Any] | None, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, kept in `memo` under `key` when a memo is given (the same texts and period lists for every row)."""
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def _ytd_sum(lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, specs: list[PeriodSpec],
-             kind: str) -> Achieved:
+             kind: str, memo: dict[Any, Any] | None = None) -> Achieved:
     total = Decimal(0)
-    present: list[PeriodSpec] = []
+    present = 0
     from_pred = False
     for spec in specs:
         got = lookup.get(indicator, option, spec.code)
         if got.value is not None:
             total += got.value
-            present.append(spec)
+            present += 1
             from_pred = from_pred or got.from_predecessors
     if not present:
         return Achieved(None, "")
-    basis = _("Year to date: sum of %(n)s of %(m)s %(kind)s values (%(first)s – %(last)s) ÷ annual target") % {
-        "n": len(present), "m": len(specs), "kind": kind, "first": specs[0].label(), "last": specs[-1].label(),
-    }
+    basis = _memo(memo, ("ytd-basis", specs[0].code, specs[-1].code, present, kind), lambda: _(
+        "Year to date: sum of %(n)s of %(m)s %(kind)s values (%(first)s – %(last)s) ÷ annual target") % {
+        "n": present, "m": len(specs), "kind": kind, "first": specs[0].label(), "last": specs[-1].label(),
+    })
     return Achieved(total, basis, from_pred)
 
 
 def achieved_for_period(
     *, lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, spec: PeriodSpec,
+    memo: dict[Any, Any] | None = None,
 ) -> Achieved:
     """Achieved against the annual target as of `spec`: a cumulative (lũy kế) indicator's own value; for a
     non-cumulative sum indicator reported per month or quarter, the sum of the year's periods up to `spec`;
-    otherwise the period's value."""
-    got = lookup.get(indicator, option, spec.code)
+    otherwise the period's value. `memo`: a dict the caller keeps across the rows of one page (one language), so
+    the period lists and the explanations are worked out once, not once per row."""
     if indicator.cumulative_ytd:
-        return Achieved(got.value, _("Cumulative (year-to-date) indicator: this value ÷ annual target"), got.from_predecessors)
+        got = lookup.get(indicator, option, spec.code)
+        return Achieved(got.value, _memo(memo, "cumulative", lambda: _("Cumulative (year-to-date) indicator: this value ÷ annual target")),
+                        got.from_predecessors)
     if indicator.time_aggregation == Indicator.TimeAggregation.SUM:
         if spec.period_type in (PeriodType.MONTH, PeriodType.QUARTER):
-            specs = [s for s in periods_of_type(spec.period_type, spec.year) if s.start <= spec.start]
-            kind = _("monthly") if spec.period_type == PeriodType.MONTH else _("quarterly")
-            return _ytd_sum(lookup, indicator, option, specs, kind)
-        return Achieved(got.value, _("The value from the start of the year to the end of %(period)s ÷ annual target")
-                        % {"period": spec.label()}, got.from_predecessors)
-    return Achieved(got.value, _("The value of %(period)s ÷ annual target (not summed over time)") % {"period": spec.label()},
-                    got.from_predecessors)
+            specs, kind = _memo(memo, ("ytd", spec.code), lambda: (
+                [s for s in periods_of_type(spec.period_type, spec.year) if s.start <= spec.start],
+                _("monthly") if spec.period_type == PeriodType.MONTH else _("quarterly"),
+            ))
+            return _ytd_sum(lookup, indicator, option, specs, kind, memo)
+        got = lookup.get(indicator, option, spec.code)
+        return Achieved(got.value, _memo(memo, ("to-end", spec.code), lambda: _(
+            "The value from the start of the year to the end of %(period)s ÷ annual target") % {"period": spec.label()}),
+            got.from_predecessors)
+    got = lookup.get(indicator, option, spec.code)
+    return Achieved(got.value, _memo(memo, ("own", spec.code), lambda: _(
+        "The value of %(period)s ÷ annual target (not summed over time)") % {"period": spec.label()}), got.from_predecessors)
 
 
 def achieved_for_year(*, lookup: ValueLookup, indicator: Indicator, option: DisaggregationOption | None, year: int) -> Achieved:

@@ -168,13 +168,17 @@ class _Context:
     option_labels: dict[tuple[str, str], str]  # (indicator code, option code) → label
 
 
-def _context(submission: Submission) -> _Context:
+def _context(submission: Submission, elements: list[DataSetElement] | None = None) -> _Context:
+    """`elements`: the data set's elements already loaded by the caller (the entry form: with their indicators,
+    disaggregations and options prefetched), in form order; they may leave out those not in use for the period."""
     dataset = submission.dataset
     spec = submission.period.spec
-    elements = list(
-        DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
-        .order_by("sort_order", "id")
-    )
+    given = elements is not None
+    if elements is None:
+        elements = list(
+            DataSetElement.objects.filter(dataset=dataset).select_related("indicator", "indicator__disaggregation")
+            .order_by("sort_order", "id")
+        )
     indicators = {el.indicator.code: el.indicator for el in elements if el.indicator.in_use(spec.start, spec.end)}
     option_codes: dict[int, str] = {}
     option_labels: dict[tuple[str, str], str] = {}
@@ -184,7 +188,12 @@ def _context(submission: Submission) -> _Context:
 
         lang = _lang()
         by_disagg: dict[int, list[DisaggregationOption]] = defaultdict(list)
-        for opt in DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids):
+        if given:  # prefetched with the elements: no query
+            loaded = {i.disaggregation_id: i.disaggregation for i in indicators.values() if i.disaggregation_id}
+            options: Iterable[DisaggregationOption] = [o for d in loaded.values() if d is not None for o in d.options.all()]
+        else:
+            options = DisaggregationOption.objects.filter(disaggregation_id__in=disagg_ids)
+        for opt in options:
             option_codes[opt.pk] = opt.code
             by_disagg[opt.disaggregation_id].append(opt)
         for ind in indicators.values():
@@ -193,10 +202,12 @@ def _context(submission: Submission) -> _Context:
     return _Context(submission, spec, indicators, elements, option_codes, option_labels)
 
 
-def _stored(submission: Submission, ctx: _Context) -> tuple[dict[Key, Decimal], dict[Key, str]]:
+def _stored(
+    submission: Submission, ctx: _Context, given: Iterable[tuple[str, int | None, Decimal, str]] | None = None,
+) -> tuple[dict[Key, Decimal], dict[Key, str]]:
     values: dict[Key, Decimal] = {}
     comments: dict[Key, str] = {}
-    rows = DataValue.objects.filter(
+    rows = given if given is not None else DataValue.objects.filter(
         unit_id=submission.unit_id, period_id=submission.period_id, indicator__code__in=list(ctx.indicators)
     ).values_list("indicator__code", "option_id", "value", "comment")
     for code, option_id, value, comment in rows:
@@ -227,15 +238,19 @@ def _histories(
         .order_by("period__start")
     )
     out: dict[int, tuple[dict[Key, Decimal], dict[Key, list[Decimal]]]] = {}
-    for unit_id, code, option_id, pcode, start, value in rows.iterator(chunk_size=20000):
+    cumulative = {code for code in codes if ctx.indicators[code].cumulative_ytd}
+    same_day = (spec.start.month, spec.start.day)
+    option_codes = ctx.option_codes
+    # one unit (the entry form: a few thousand rows) is read at once; many units (an upload) by a server-side cursor
+    found = rows.iterator(chunk_size=20000) if len(unit_ids) > 1 else rows
+    for unit_id, code, option_id, pcode, start, value in found:
         if unit_id not in out:
             out[unit_id] = ({}, defaultdict(list))
         last_year, history = out[unit_id]
-        key = (code, ctx.option_codes.get(option_id) if option_id else None)
+        key = (code, option_codes.get(option_id) if option_id else None)
         if pcode == last_year_code:
             last_year[key] = value
-        indicator = ctx.indicators[code]
-        if indicator.cumulative_ytd and (start.month, start.day) != (spec.start.month, spec.start.day):
+        if code in cumulative and (start.month, start.day) != same_day:
             continue  # year-to-date: only the same period of earlier years is comparable
         history[key].append(value)
     for _last_year, history in out.values():
@@ -416,10 +431,17 @@ def _check(
     return report
 
 
-def validate_submission(*, submission: Submission) -> ValidationReport:
-    """Check the values stored for `submission` (called by services.submission_transition before submit)."""
-    ctx = _context(submission)
-    values, comments = _stored(submission, ctx)
+def validate_submission(
+    *, submission: Submission, elements: list[DataSetElement] | None = None,
+    stored: Iterable[tuple[str, int | None, Decimal, str]] | None = None,
+) -> ValidationReport:
+    """Check the values stored for `submission` (called by services.submission_transition before submit).
+
+    The entry form has already read the data set's elements (`elements`, see `_context`) and the stored values
+    (`stored`: indicator code, option id, value, comment of every value of the submission's unit and period for
+    those indicators): given, they are not read again."""
+    ctx = _context(submission, elements)
+    values, comments = _stored(submission, ctx, stored)
     return _check(submission, ctx, values, comments)
 
 
