@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import os
 import pstats
 import random
 import statistics
@@ -37,25 +36,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._django import setup_django  # noqa: E402
+
 FROM, TO = dt.date(2023, 1, 1), dt.date(2026, 4, 10)
 
-
-def _setup_django(tmp: Path) -> tuple[str, str]:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
-    from django.db import connection
-
-    original = str(connection.settings_dict["NAME"])
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return str(db["ENGINE"]).rsplit(".", 1)[-1], original
 
 
 def _world(*, units: int, programmes: int, activities: int, rng: random.Random) -> None:
@@ -138,7 +122,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        engine, original = _setup_django(Path(tmp))
+        engine, original = setup_django(Path(tmp))
         from django.db import connection
         from django.db.models import F
         from django.test import Client

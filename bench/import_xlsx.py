@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import tempfile
@@ -37,28 +36,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._django import setup_django  # noqa: E402
+
 OPTIONS = 4  # disaggregation options per indicator: each indicator gives 1 total row + 4 option rows
 PERIOD = "202603"
 
-
-def _setup_django(tmp: Path) -> tuple[str, str]:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
-    else:  # not test_<name>: a test run against the same DATABASE_URL would drop it under the benchmark
-        db.setdefault("TEST", {})["NAME"] = f"bench_import_{db['NAME']}"
-    from django.db import connection
-
-    original = str(connection.settings_dict["NAME"])
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return str(db["ENGINE"]).rsplit(".", 1)[-1], original
 
 
 def _world(*, units: int, rows_per_sheet: int) -> dict[str, Any]:
@@ -241,7 +223,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lienket-bench-") as tmpdir:
-        engine, original_name = _setup_django(Path(tmpdir))
+        engine, original_name = setup_django(Path(tmpdir), test_prefix="bench_import_")
         from django.db import connection
 
         try:

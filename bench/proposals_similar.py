@@ -9,7 +9,6 @@ Usage: .venv/bin/python bench/proposals_similar.py [--proposals 20000] [--querie
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -18,6 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._django import setup_django
 
 WORDS = ["hỗ", "trợ", "vốn", "nâng", "cấp", "chợ", "hạ", "tầng", "thương", "mại", "cửa", "khẩu", "biên", "giới", "xúc", "tiến", "miền", "núi", "cơ", "chế", "chính", "sách", "phát", "triển", "điện", "mặt", "trời", "mái", "nhà", "luật", "công", "nghiệp", "hỗ", "trợ", "trọng", "điểm", "thông", "tư", "hướng", "dẫn", "nghị", "định", "cụm", "công", "nghiệp", "logistics", "đặc", "thù", "liên", "kết", "vùng", "chuyển", "đổi", "số", "kết", "nối", "dữ", "liệu", "xuất", "khẩu", "nông", "sản", "thương", "mại", "điện", "tử"]
 
@@ -28,20 +29,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
+    _engine, original = setup_django(tmp)
     from django.db import connection
 
-    original = str(connection.settings_dict["NAME"])
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         _run(args.proposals, args.queries, connection.vendor)
     finally:

@@ -21,7 +21,6 @@ and prints p50/p95 of each and the ratio. Goals (issue #21): ours p95 ≤ 50 ms 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._django import setup_django  # noqa: E402
 
 PROVINCES = ["Hà Nội", "Phú Thọ", "Hòa Bình", "Hải Phòng", "Quảng Ninh", "Bắc Ninh", "Hưng Yên", "Ninh Bình", "Lào Cai",
              "Yên Bái", "Tuyên Quang", "Thái Nguyên", "Lạng Sơn", "Cao Bằng", "Điện Biên", "Lai Châu", "Sơn La",
@@ -48,23 +49,6 @@ QUERIES = ["phu tho", "nghi dinh 32", "dac san che", "ha noi", "ban le hang hoa"
            "phu tjo", "quang nihn", "bac ninh vai thieu", "nuoc mam", "chinh sach ho tro doanh nghiep", "ocop 4 sao",
            "hai phong", "hoi cho", "nang luong", "tra hoa vang", "dien bien"]
 
-
-def _setup_django(tmp: Path) -> tuple[str, str]:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
-    from django.db import connection
-
-    original = str(connection.settings_dict["NAME"])
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return str(db["ENGINE"]).rsplit(".", 1)[-1], original
 
 
 def _documents(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
@@ -116,7 +100,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        engine_name, original_name = _setup_django(Path(tmp))
+        engine_name, original_name = setup_django(Path(tmp))
         from django.db import connection
 
         from lienket.search import engine

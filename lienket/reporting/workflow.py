@@ -10,25 +10,12 @@ no code path can reach a state without its actor, time and reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lienket.core.errors import ApplicationError
+from lienket.core.workflow import Transition, Workflow
 
 from .codes import ErrorCode
 from .models import SubmissionStatus as S
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    needs_reason: bool
-    label: object  # lazy translation
-
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -44,31 +31,17 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 
+WORKFLOW = Workflow(
+    TRANSITIONS, status_label=lambda status: S(status).label,
+    invalid_message=_("Cannot %(action)s a submission that is %(status)s."),
+    unknown_code=ErrorCode.UNKNOWN_ACTION, invalid_code=ErrorCode.INVALID_TRANSITION, reason_code=ErrorCode.REASON_REQUIRED,
+)
+
+
 def transition_get(action: str) -> Transition:
-    try:
-        return TRANSITIONS[action]
-    except KeyError:
-        raise ApplicationError(
-            ErrorCode.UNKNOWN_ACTION,
-            gettext("Unknown action “%(action)s”. Allowed: %(allowed)s.") % {"action": action, "allowed": ", ".join(TRANSITIONS)},
-            status=422,
-        ) from None
+    return WORKFLOW.get(action)
 
 
 def transition_check(*, status: str, action: str, reason: str = "") -> Transition:
     """The transition for `action` from `status`, or an ApplicationError saying why not."""
-    transition = transition_get(action)
-    if status not in transition.sources:
-        raise ApplicationError(
-            ErrorCode.INVALID_TRANSITION,
-            gettext("Cannot %(action)s a submission that is %(status)s.")
-            % {"action": str(transition.label).lower(), "status": S(status).label.lower()},
-            {"status": status, "action": action},
-            status=409,
-        )
-    if transition.needs_reason and not reason.strip():
-        raise ApplicationError(
-            ErrorCode.REASON_REQUIRED, gettext("A reason is required to %(action)s.") % {"action": str(transition.label).lower()},
-            {"field": "reason"}, status=422,
-        )
-    return transition
+    return WORKFLOW.check(status=status, action=action, reason=reason)
