@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import statistics
@@ -343,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host; mail kept in memory
+    gc.collect()
+    gc.freeze()  # as config/wsgi.py does in every production worker once the application is loaded
     print(f"\nnational: {info.values:,} values, scale {info.scale}; load before: {_loadavg()}")
 
     # the request floor: a signed-in request through the same stack that only asks the database "SELECT 1"
