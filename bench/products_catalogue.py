@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import tempfile
@@ -30,24 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._django import setup_django  # noqa: E402
+
 WORDS = ["Chè", "Bưởi", "Mật ong", "Gạo", "Miến", "Rượu", "Nấm", "Măng", "Tương", "Bánh", "Trà hoa", "Gốm", "Mây tre"]
 
 
 def _setup(tmp: Path) -> str:
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench-test.sqlite3")
-    from django.db import connection
-
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return str(db["ENGINE"]).rsplit(".", 1)[-1]
+    engine, _original = setup_django(tmp)
+    return engine
 
 
 def _world(n: int) -> None:

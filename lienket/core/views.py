@@ -1,10 +1,36 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .errors import ApplicationError
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def refusals_as(error_page: Callable[[HttpRequest, ApplicationError], Any]) -> Callable[[V], V]:
+    """A view decorator that turns an ApplicationError raised while handling the request (bad parameter, not
+    yours, missing, changed meanwhile) into the app's own refusal page, `error_page(request, exc)`."""
+
+    def decorate(view: V) -> V:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(request, *args, **kwargs)
+            except ApplicationError as exc:
+                return error_page(request, exc)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 @never_cache

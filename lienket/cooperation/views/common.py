@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from lienket.core.views import refusals_as
 
 View = Callable[..., HttpResponseBase]
 
@@ -28,12 +28,5 @@ def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return render(request, "cooperation/error.html", context, status=status)
 
 
-def refusals_as_pages(view: View) -> View:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_page(request, exc)
-
-    return wrapper
+# Turn an ApplicationError raised while handling a request (bad parameter, not yours, missing) into its page.
+refusals_as_pages = refusals_as(error_page)

@@ -3,7 +3,6 @@ status (403/404/409, 400 for a bad parameter, never a 500), period and unit-key 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from lienket.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from lienket.core.views import refusals_as
 from lienket.regions.keys import unit_key_parse
 
 from ..codes import ErrorCode
@@ -57,17 +57,8 @@ def error_page(request: HttpRequest, exc: ApplicationError, *, status: int | Non
     return render_page(request, template, context, status)
 
 
-def refusals_as_pages(view: View) -> View:
-    """Turn an ApplicationError raised while reading (bad parameter, not yours, missing) into its page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_page(request, exc)
-
-    return wrapper
+# Turn an ApplicationError raised while handling a request (bad parameter, not yours, missing) into its page.
+refusals_as_pages = refusals_as(error_page)
 
 
 def period_labels(codes: Iterable[str]) -> dict[str, str]:
