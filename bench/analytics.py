@@ -91,16 +91,17 @@ def _floor(sql: str, params: list[Any]) -> Any:
     return run
 
 
-def _pivot(user: Any, indicator: str, periods: str, *, cached: bool) -> Any:
-    """The pivot as served (`cached`: the published-figures cache, valid until the next accept/reopen) or computed
-    from the values table every time (the engine alone)."""
+def _pivot(user: Any, indicator: str, periods: str, *, how: str) -> Any:
+    """The pivot computed every time by the engine from the groups' sums kept in the accepting transaction
+    (`totals`, what a request without the cache does), from the units' published values (`units`: the engine
+    without those sums), or as served (`cached`: the answer cached under the figures' version)."""
     from lienket.analytics.query import query_parse
     from lienket.analytics.selectors import _analytics_table, analytics_table
 
     query = query_parse({"indicator": indicator, "period": periods, "group": national.GROUP, "by": "subregion"})
-    if cached:
+    if how == "cached":
         return lambda: analytics_table(user=user, query=query)
-    return lambda: _analytics_table(user=user, query=query)
+    return lambda: _analytics_table(user=user, query=query, totals=how == "totals")
 
 
 def _same(table: Any, floor: dict[tuple[int, str], Decimal], groups: dict[str, int]) -> str:
@@ -136,15 +137,18 @@ def _pivots(info: Any, runs: int, year: int) -> list[str]:
     ):
         floor = _floor(sql, params)
         sql_t = _timing(floor, runs)
-        for how, cached in (("engine, every time", False), ("as served (cache)", True)):
-            engine = _pivot(user, indicator, f"{periods[0]}..{periods[-1]}", cached=cached)
+        for how, mode in (("engine: group sums", "totals"), ("engine: units' values", "units"),
+                          ("as served (cache)", "cached")):
+            engine = _pivot(user, indicator, f"{periods[0]}..{periods[-1]}", how=mode)
             agree = _same(engine(), floor(), groups)
             ours = _timing(engine, runs)
             speedup = sql_t.p50 / ours.p50 if ours.p50 else 0
+            goal = mode != "units"  # the engine without the stored sums is printed for comparison only
             ok = ours.p95 <= GOAL_P95_MS and speedup >= GOAL_SPEEDUP
-            lines.append(f"  {name:<36} {how:<19} ours p50 {ours.p50:6.1f} ms p95 {ours.p95:6.1f} ms | SQL p50 "
-                         f"{sql_t.p50:6.1f} ms p95 {sql_t.p95:6.1f} ms | {speedup:6.2f}× | {agree} | goal p95 ≤ "
-                         f"{GOAL_P95_MS:.0f} ms and ≥ {GOAL_SPEEDUP:.0f}×: {'ok' if ok else 'MISSED'}")
+            lines.append(f"  {name:<36} {how:<22} ours p50 {ours.p50:6.2f} ms p95 {ours.p95:6.2f} ms | SQL p50 "
+                         f"{sql_t.p50:6.1f} ms p95 {sql_t.p95:6.1f} ms | {speedup:6.2f}× | {agree}"
+                         + (f" | goal p95 ≤ {GOAL_P95_MS:.0f} ms and ≥ {GOAL_SPEEDUP:.0f}×: {'ok' if ok else 'MISSED'}"
+                            if goal else " | (for comparison)"))
     return lines
 
 

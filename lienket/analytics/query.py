@@ -121,7 +121,8 @@ def query_parse(params: Any) -> Query:
         raise bad("indicator", _("give one or more indicator codes, e.g. RETAIL"))
     if len(codes) > MAX_INDICATORS:
         raise bad("indicator", _("at most %(n)s indicators") % {"n": MAX_INDICATORS})
-    found = {i.code: i for i in Indicator.objects.filter(code__in=codes).select_related("disaggregation")}
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes).select_related(
+        "disaggregation", "numerator", "denominator", "weight_indicator")}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise bad("indicator", _("unknown indicator %(codes)s") % {"codes": ", ".join(unknown)})

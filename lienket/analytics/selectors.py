@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -36,13 +37,16 @@ from django.utils.translation import gettext as _
 
 from lienket.core.formats import format_number
 from lienket.regions.models import AdminUnit, GroupMembership, UnitGroup, UnitStat
-from lienket.regions.selectors import reference_cached
+from lienket.regions.selectors import reference_cached, reference_memo, reference_version
 from lienket.reporting.aggregates import (
+    GroupTotal,
     RollUp,
     Sources,
     UnitValue,
     figures_version,
     indicator_closure,
+    members_key,
+    published_totals,
     published_values,
     source_unit_ids,
 )
@@ -154,14 +158,16 @@ class Engine:
     """One query's data, loaded once: stored values of every unit the answer needs for the periods asked, the same
     periods a year earlier and the months inside them."""
 
-    def __init__(self, *, user: Any, query: Query) -> None:
+    def __init__(self, *, user: Any, query: Query, totals: bool = True) -> None:
+        """`totals=False`: never read the groups' stored sums (the tests compare both ways)."""
         self.user = user
         self.query = query
         self.lang = "vi"
         self.sources = Sources(shared=True)
         self.indicators = indicator_closure(query.indicators)
+        self._ref = reference_version()  # reference data read through the process memo for this version
         self._members: dict[tuple[int, dt.date], list[AdminUnit]] = {}
-        self._memberships: dict[int, list[GroupMembership]] = {}
+        self._members_keys: dict[tuple[int, dt.date], str] = {}
         self._rules: dict[tuple[int, bool], str] = {}
         days: set[dt.date] = set()
         codes: set[str] = set()
@@ -177,25 +183,52 @@ class Engine:
                     codes.add(m.code)
                     days.add(m.end)
         self.entities = self._entities()
-        units: dict[int, AdminUnit] = {}
-        for ent in self.entities:
-            if ent.unit is not None:
-                units[ent.unit.pk] = ent.unit
-        for g in self._groups():
-            for day in days:
-                for u in self.members(g, day):
-                    units[u.pk] = u
-        all_units = reference_cached("analytics.units", (), lambda: {u.pk: u for u in AdminUnit.objects.all()})
-        self.national = next((u for u in all_units.values() if u.level == AdminUnit.Level.COUNTRY), None)
-        if self.national is not None:
-            units[self.national.pk] = self.national
-        ids = source_unit_ids(units.values(), days, self.sources)
-        option_ids = {o.pk for o in query.options if o is not None}
-        values = published_values(user=user, unit_ids=ids, indicator_ids=self.indicators, period_codes=codes,
-                                  option_ids=option_ids, with_total=None in query.options)
-        self.rollup = RollUp(values, self.indicators, self.sources)
-        self.units_by_id = {pk: all_units[pk] for pk in ids if pk in all_units}
+        self._days, self._codes = days, codes
+        self._option_ids = {o.pk for o in query.options if o is not None}
+        self._rollup: RollUp | None = None
+        self._units_by_id: dict[int, AdminUnit] = {}
+        groups = self._groups()
+        # the groups' sums kept in the accepting transaction (AcceptedTotal): a regional pivot reads these rows
+        # only; the units' values are read when a cell needs them (`rollup`)
+        self.totals = published_totals(
+            user=user, group_ids=[g.pk for g in groups], indicator_ids=self.indicators, period_codes=codes,
+            option_ids=self._option_ids, with_total=None in query.options) if groups and totals else None
         self.generated_at = timezone.now()
+
+    @cached_property
+    def all_units(self) -> dict[int, AdminUnit]:
+        return reference_memo(self._ref, "analytics.units", (), lambda: {u.pk: u for u in AdminUnit.objects.all()})
+
+    @cached_property
+    def national(self) -> AdminUnit | None:
+        return next((u for u in self.all_units.values() if u.level == AdminUnit.Level.COUNTRY), None)
+
+    @property
+    def rollup(self) -> RollUp:
+        """The stored values of every unit the answer may need (read on first use)."""
+        if self._rollup is None:
+            units: dict[int, AdminUnit] = {}
+            for ent in self.entities:
+                if ent.unit is not None:
+                    units[ent.unit.pk] = ent.unit
+            for g in self._groups():
+                for day in self._days:
+                    for u in self.members(g, day):
+                        units[u.pk] = u
+            if self.national is not None:
+                units[self.national.pk] = self.national
+            ids = source_unit_ids(units.values(), self._days, self.sources)
+            values = published_values(user=self.user, unit_ids=ids, indicator_ids=self.indicators,
+                                      period_codes=self._codes, option_ids=self._option_ids,
+                                      with_total=None in self.query.options)
+            self._units_by_id = {pk: self.all_units[pk] for pk in ids if pk in self.all_units}
+            self._rollup = RollUp(values, self.indicators, self.sources)
+        return self._rollup
+
+    @property
+    def units_by_id(self) -> dict[int, AdminUnit]:
+        self.rollup  # noqa: B018 - read the values (and these units) on first use
+        return self._units_by_id
 
     # --- who is in the answer ---------------------------------------------------------------------------
 
@@ -203,18 +236,22 @@ class Engine:
         return [e.group for e in self.entities if e.group is not None]
 
     def members(self, group: UnitGroup, day: dt.date) -> list[AdminUnit]:
-        """The group's members on `day` (membership and unit record both valid then); one query per group."""
+        """The group's members on `day` (membership and unit record both valid then), by code; kept in the process
+        for the current reference data (a shared list: not to be changed)."""
         key = (group.pk, day)
-        if key not in self._members:
-            if group.pk not in self._memberships:
-                self._memberships[group.pk] = reference_cached(
-                    "analytics.memberships", (group.pk,),
-                    lambda: list(GroupMembership.objects.filter(group=group).select_related("unit")))
-            found = {m.unit.pk: m.unit for m in self._memberships[group.pk]
-                     if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or m.valid_to >= day)
-                     and m.unit.is_valid_on(day)}
-            self._members[key] = sorted(found.values(), key=lambda u: u.code)
-        return self._members[key]
+        found = self._members.get(key)
+        if found is None:
+            found = self._members[key] = reference_memo(self._ref, "analytics.members", key,
+                                                        lambda: self._members_on(group, day))
+        return found
+
+    def _members_on(self, group: UnitGroup, day: dt.date) -> list[AdminUnit]:
+        memberships = reference_cached("analytics.memberships", (group.pk,),
+                                       lambda: list(GroupMembership.objects.filter(group=group).select_related("unit")))
+        found = {m.unit.pk: m.unit for m in memberships
+                 if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or m.valid_to >= day)
+                 and m.unit.is_valid_on(day)}
+        return sorted(found.values(), key=lambda u: u.code)
 
     def _entities(self) -> list[Entity]:
         q = self.query
@@ -224,7 +261,8 @@ class Engine:
             return []
         total = Entity(q.group.key, q.group.name, "group", group=q.group)
         if q.by == "subregion":
-            subs = UnitGroup.objects.filter(parent=q.group, purpose=UnitGroup.Purpose.SUBREGION).order_by("sort_order", "key")
+            subs = reference_memo(self._ref, "analytics.subregions", (q.group.pk,), lambda: list(
+                UnitGroup.objects.filter(parent=q.group, purpose=UnitGroup.Purpose.SUBREGION).order_by("sort_order", "key")))
             return [*(Entity(g.key, g.name, "subregion", group=g) for g in subs), total]
         if q.by == "unit":
             return [*(Entity(u.key, u.name, "unit", unit=u) for u in self.members(q.group, q.periods[-1].end)), total]
@@ -350,7 +388,55 @@ class Engine:
         if ent.group is None:
             return Got(None)
         members = self.members(ent.group, spec.end)
+        if not ytd:
+            got = self._from_totals(ent.group, members, ind, opt, spec)
+            if got is not None:
+                return got
         return self.combine(ind, members, lambda u, i: fetch_one(u, i, opt, spec))
+
+    def _from_totals(self, group: UnitGroup, members: list[AdminUnit], ind: Indicator, opt: int, spec: PeriodSpec) -> Got | None:
+        """What `combine` answers, read from the group's stored sums (`AcceptedTotal`) — only where they give exactly
+        that: a sum, or a ratio of two sums missing the same members; computed for these very members; and, when
+        some are missing, for a month (for a longer period a missing member's value may still come from its
+        months). None otherwise: the caller combines the units' values."""
+        if self.totals is None or not members:
+            return None
+        mkey = self._members_keys.get((group.pk, spec.end))
+        if mkey is None:
+            mkey = self._members_keys[(group.pk, spec.end)] = reference_memo(
+                self._ref, "analytics.members_key", (group.pk, spec.end), lambda: members_key(u.pk for u in members))
+
+        def row(i: Indicator) -> GroupTotal | None:
+            t = self.totals.get((group.pk, i.pk, spec.code, opt)) if self.totals is not None else None
+            if t is None or t.members_key != mkey or (t.missing and spec.period_type != PeriodType.MONTH):
+                return None
+            return t
+
+        notes: list[str] = []
+        if ind.aggregation == Agg.SUM:
+            t = row(ind)
+            if t is None:
+                return None
+            value: Decimal | None = t.total
+            missing = t.missing
+        elif ind.aggregation == Agg.RATIO and ind.numerator_id and ind.denominator_id:
+            num_ind, den_ind = self.indicators[ind.numerator_id], self.indicators[ind.denominator_id]
+            if num_ind.aggregation != Agg.SUM or den_ind.aggregation != Agg.SUM:
+                return None
+            tn, td = row(num_ind), row(den_ind)
+            if tn is None or td is None or tn.missing != td.missing:
+                return None
+            value = tn.total / td.total * ind.ratio_factor if td.total else None
+            missing = tn.missing
+            notes.append(_("Σ %(num)s = %(n)s; Σ %(den)s = %(d)s.") % {
+                "num": num_ind.code, "den": den_ind.code,
+                "n": format_number(tn.total, None, self.lang), "d": format_number(td.total, None, self.lang)})
+        else:
+            return None
+        if not missing:
+            return Got(value, members, [spec.code], [], expected=len(members), notes=notes)
+        return Got(value, [u for u in members if u.pk not in missing], [spec.code],
+                   [u.name for u in members if u.pk in missing], expected=len(members), notes=notes)
 
     # --- measures -------------------------------------------------------------------------------------------
 
@@ -587,8 +673,8 @@ def analytics_table(*, user: Any, query: Query, lang: str = "vi") -> Table:
     return table
 
 
-def _analytics_table(*, user: Any, query: Query, lang: str = "vi") -> Table:
-    engine = Engine(user=user, query=query)
+def _analytics_table(*, user: Any, query: Query, lang: str = "vi", totals: bool = True) -> Table:
+    engine = Engine(user=user, query=query, totals=totals)
     engine.lang = lang
     q = query
     columns: list[Column] = []

@@ -75,6 +75,34 @@ def reference_cached(name: str, args: tuple[object, ...], compute: Callable[[], 
     return value  # type: ignore[return-value]
 
 
+def reference_version() -> str:
+    """The current version of reference data (one cache read): pass it to `reference_memo` for the reads of one
+    request or computation."""
+    return _reference_version()
+
+
+_MEMO: dict[tuple[object, ...], object] = {}
+_MEMO_VERSION = [""]
+_MEMO_LIMIT = 20000
+
+
+def reference_memo(version: str, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """`compute()` kept in this process for reference-data `version` (from `reference_version()`, read once by
+    the caller): no cache round trip and no unpickling per call — for reads asked many times per request (a
+    group's members on each period's date). The returned object is shared: callers must not change it."""
+    if _MEMO_VERSION[0] != version:
+        _MEMO.clear()
+        _MEMO_VERSION[0] = version
+    key = (name, *args)
+    try:
+        return _MEMO[key]  # type: ignore[return-value]
+    except KeyError:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        value = _MEMO[key] = compute()
+        return value
+
+
 def reference_cache_clear() -> None:
     """Forget every cached reference-data read: now, and again when the loading transaction commits (so a
     request that read the old rows meanwhile cannot leave them cached)."""
@@ -228,6 +256,20 @@ def _group_memberships_on(group: UnitGroup, day: dt.date) -> QuerySet[GroupMembe
         .filter(_membership_on(day))
         .filter(unit__in=AdminUnit.objects.valid_on(day))
     )
+
+
+def group_member_ids_on(*, day: dt.date, unit_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """{group id: its member unit ids on `day`, ascending} — memberships valid on `day` whose unit record is valid
+    then too (the rule of `_group_memberships_on`); with `unit_ids`, only the groups that one of them belongs to."""
+    rows = (GroupMembership.objects.filter(_membership_on(day)).filter(unit__in=AdminUnit.objects.valid_on(day))
+            .values_list("group_id", "unit_id"))
+    out: dict[int, set[int]] = {}
+    for group_id, unit_id in rows:
+        out.setdefault(group_id, set()).add(unit_id)
+    if unit_ids is not None:
+        wanted = set(unit_ids)
+        out = {g: ids for g, ids in out.items() if ids & wanted}
+    return {g: sorted(ids) for g, ids in sorted(out.items())}
 
 
 def group_members(*, group_key: str, date: dt.date) -> QuerySet[AdminUnit]:

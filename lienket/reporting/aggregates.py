@@ -20,18 +20,28 @@ measurements behind that decision.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from lienket.regions.models import AdminUnit, UnitSuccession
-from lienket.regions.selectors import reference_cached, unit_predecessors_on, unit_successors_on
+from lienket.regions.selectors import group_member_ids_on, reference_cached, unit_predecessors_on, unit_successors_on
 
 from . import permissions
-from .models import AcceptedValue, DataValue, Indicator, Submission, SubmissionStatus
+from .models import (
+    AcceptedTotal,
+    AcceptedValue,
+    DataValue,
+    DisaggregationOption,
+    Indicator,
+    Period,
+    Submission,
+    SubmissionStatus,
+)
 from .periods import PeriodSpec, parse_period
 
 # (unit id, indicator id, period code, option id or 0)
@@ -83,9 +93,10 @@ WHERE {where}
 
 
 def rollup_submission(*submission_ids: int) -> None:
-    """Bring the published-figures table in line with submissions: their rows are removed, and copied again from
-    their values when accepted. Called by the workflow inside the accepting / reopening transaction (the
-    submission row is locked), so the table changes exactly when — and only if — the acceptance commits."""
+    """Bring the published-figures tables in line with submissions: their rows are removed, and copied again from
+    their values when accepted; then the sums of every group the submissions' units belong to are recomputed for
+    their periods and indicators (`AcceptedTotal`). Called by the workflow inside the accepting / reopening
+    transaction (the submission row is locked), so the tables change exactly when — and only if — it commits."""
     from django.db import connection
 
     ids = list(submission_ids)
@@ -95,11 +106,78 @@ def rollup_submission(*submission_ids: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(_ROLLUP_INSERT.format(where=f"dv.submission_id IN ({', '.join(['%s'] * len(chunk))})"),
                            [str(SubmissionStatus.ACCEPTED), *chunk])
+    # which (period, unit) pairs and indicators changed
+    by_period: dict[int, set[int]] = {}
+    for unit_id, period_id in Submission.objects.filter(pk__in=ids).values_list("unit_id", "period_id"):
+        by_period.setdefault(period_id, set()).add(unit_id)
+    indicator_ids = sorted(set(DataValue.objects.filter(submission_id__in=ids).values_list("indicator_id", flat=True)))
+    if not indicator_ids:
+        return
+    for period_id, code, end in Period.objects.filter(pk__in=by_period).values_list("pk", "code", "end"):
+        members = group_member_ids_on(day=end, unit_ids=by_period[period_id])
+        totals_write(period_code=code, members=members, indicator_ids=indicator_ids)
+
+
+def members_key(unit_ids: Iterable[int]) -> str:
+    """A group's membership as a short key (a hash of the sorted member ids): a sum counts only for those members."""
+    return hashlib.blake2b(",".join(str(i) for i in sorted(unit_ids)).encode(), digest_size=16).hexdigest()
+
+
+def totals_write(*, period_code: str, members: dict[int, list[int]], indicator_ids: list[int] | None) -> int:
+    """(Re)compute the sums of the published figures for `period_code`: for each group in `members` ({group id:
+    member unit ids on the period's end date}) and each indicator (all when None) and option, Σ of the members'
+    accepted values and which members had none. Exact `Decimal` arithmetic in Python on every database (the
+    engine's own rule: a sum of the values it would read). Returns the rows written."""
+    if not members:
+        return 0
+    unit_ids = sorted({u for ids in members.values() for u in ids})
+    rows = AcceptedValue.objects.filter(period_code=period_code, unit_id__in=unit_ids)
+    old = AcceptedTotal.objects.filter(period_code=period_code, group_id__in=list(members))
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
+        old = old.filter(indicator_id__in=indicator_ids)
+    values: dict[tuple[int, int], dict[int, Decimal]] = {}
+    for unit_id, ind_id, opt, value in rows.values_list("unit_id", "indicator_id", "option_key", "value").iterator(chunk_size=20000):
+        values.setdefault((ind_id, opt), {})[unit_id] = value
+    old.delete()
+    out: list[AcceptedTotal] = []
+    for group_id, member_ids in members.items():
+        key = members_key(member_ids)
+        for (ind_id, opt), by_unit in values.items():
+            present = [by_unit[u] for u in member_ids if u in by_unit]
+            if not present:
+                continue
+            missing = [u for u in member_ids if u not in by_unit]
+            out.append(AcceptedTotal(
+                group_id=group_id, indicator_id=ind_id, period_code=period_code, option_key=opt,
+                total=str(sum(present, Decimal(0))), present=len(present), members=len(member_ids), members_key=key,
+                missing=",".join(str(u) for u in missing)))
+    AcceptedTotal.objects.bulk_create(out, batch_size=2000)
+    return len(out)
+
+
+def totals_rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
+    """Recompute every group's sums from the published-figures table, one period per transaction."""
+    from django.db import transaction
+
+    ids = list(indicator_ids) if indicator_ids is not None else None
+    codes = AcceptedValue.objects.values_list("period_code", flat=True).distinct()
+    if ids is not None:
+        codes = codes.filter(indicator_id__in=ids)
+    ends = dict(Period.objects.filter(code__in=list(codes)).values_list("code", "end"))
+    rows = 0
+    stale = AcceptedTotal.objects.exclude(period_code__in=list(ends))
+    (stale.filter(indicator_id__in=ids) if ids is not None else stale).delete()
+    for code in sorted(ends):
+        with transaction.atomic():
+            rows += totals_write(period_code=code, members=group_member_ids_on(day=ends[code]), indicator_ids=ids)
+    return rows
 
 
 def rollup_rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
     """Refill the published-figures table from every accepted submission, one indicator per transaction (data
-    written around the workflow: bulk loaders, a database that existed before the table). Returns the rows."""
+    written around the workflow: bulk loaders, a database that existed before the table), then the groups' sums
+    (`totals_rebuild`). Returns the rows of values."""
     from django.db import connection, transaction
 
     ids = list(indicator_ids) if indicator_ids is not None else list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
@@ -109,6 +187,7 @@ def rollup_rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
             AcceptedValue.objects.filter(indicator_id=ind_id).delete()
             cursor.execute(_ROLLUP_INSERT.format(where="dv.indicator_id = %s"), [str(SubmissionStatus.ACCEPTED), ind_id])
             rows += max(cursor.rowcount, 0)
+    totals_rebuild(indicator_ids=None if indicator_ids is None else ids)
     return rows
 
 
@@ -133,6 +212,53 @@ def published_values(
         out.update(stored_values(submissions=own, unit_ids=unit_ids, indicator_ids=indicator_ids, period_codes=period_codes,
                                  option_ids=option_ids, with_total=with_total))
     return out
+
+
+class GroupTotal(NamedTuple):
+    """A group's sum of published figures (an `AcceptedTotal` row): `missing` member ids had no value."""
+
+    total: Decimal
+    present: int
+    members_key: str
+    missing: frozenset[int]
+
+
+_TOTALS_SELECT = """
+SELECT group_id, indicator_id, period_code, option_key, total, present, members_key, missing
+FROM reporting_acceptedtotal
+WHERE indicator_id IN ({indicators}) AND period_code IN ({codes}) AND group_id IN ({groups}) AND option_key IN ({options})
+"""
+NO_MISSING: frozenset[int] = frozenset()
+
+
+def published_totals(
+    *, user: Any, group_ids: Iterable[int], indicator_ids: Iterable[int], period_codes: Iterable[str],
+    option_ids: Iterable[int] | None = None, with_total: bool = True,
+) -> dict[tuple[int, int, str, int], GroupTotal] | None:
+    """The groups' sums of the published figures, {(group id, indicator id, period code, option id or 0):
+    GroupTotal}, in one query served by the table's key — or None when `user` sees more than the published
+    figures (a province's own people also see their unit's unaccepted values, which the sums do not hold)."""
+    from django.db import connection
+
+    if not permissions.figures_view_is_public(user):
+        return None
+    groups, indicators, codes = [int(g) for g in group_ids], [int(i) for i in indicator_ids], [str(c) for c in period_codes]
+    if option_ids is None:
+        options = [*DisaggregationOption.objects.values_list("pk", flat=True), 0]
+    else:
+        options = [int(o) for o in option_ids] + ([0] if with_total else [])
+    if not (groups and indicators and codes and options):
+        return {}
+    sql = _TOTALS_SELECT.format(**{name: ", ".join(["%s"] * len(items)) for name, items in (
+        ("indicators", indicators), ("codes", codes), ("groups", groups), ("options", options))})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*indicators, *codes, *groups, *options])
+        rows = cursor.fetchall()
+    return {
+        (group_id, ind_id, code, opt): GroupTotal(
+            Decimal(total), present, key, frozenset(int(u) for u in missing.split(",")) if missing else NO_MISSING)
+        for group_id, ind_id, code, opt, total, present, key, missing in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -212,9 +338,12 @@ def indicator_closure(indicators: Iterable[Indicator]) -> dict[int, Indicator]:
         if ind.pk in out:
             continue
         out[ind.pk] = ind
-        for part_id in (ind.numerator_id, ind.denominator_id, ind.weight_indicator_id):
+        for name in ("numerator", "denominator", "weight_indicator"):
+            part_id = getattr(ind, f"{name}_id")
             if part_id and part_id not in out:
-                todo.extend(Indicator.objects.filter(pk=part_id))
+                # the part itself when the caller loaded it with the indicator (select_related), else one query
+                loaded = Indicator._meta.get_field(name).is_cached(ind)  # type: ignore[union-attr]
+                todo.extend([getattr(ind, name)] if loaded else Indicator.objects.filter(pk=part_id))
     return out
 
 

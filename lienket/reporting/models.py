@@ -587,3 +587,36 @@ class AcceptedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id}/{self.period_code}={self.value}"
+
+
+class AcceptedTotal(models.Model):
+    """The published figures summed per group: for one group (the conference group, a sub-region, …), indicator,
+    period and option, Σ of the accepted values of the group's members on the period's end date, with which members
+    had none. A regional pivot reads a handful of these rows instead of every unit's values.
+
+    Maintained with `AcceptedValue` in the accepting / reopening transaction (`aggregates.rollup_submission`) and by
+    `manage.py rollup_rebuild`. A row counts only for the membership it was computed with (`members_key`, a hash of
+    the member ids): when reference data changes who belongs to a group, the engine ignores the row and sums the
+    units' values itself until the next rebuild. `total` is the exact decimal as text (SQLite keeps only 15 digits of
+    a number); `missing` the comma-separated ids of the members without a value."""
+
+    group = models.ForeignKey("regions.UnitGroup", on_delete=models.CASCADE, related_name="+", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period_code = models.CharField(max_length=16)
+    option_key = models.PositiveIntegerField(default=0)
+    total = models.CharField(max_length=64)
+    present = models.PositiveIntegerField()
+    members = models.PositiveIntegerField()
+    members_key = models.CharField(max_length=32)
+    missing = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("accepted total")
+        verbose_name_plural = _("accepted totals")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period_code", "group", "option_key"], name="acceptedtotal_key"),
+        ]
+        indexes = [models.Index(fields=["group", "period_code"], name="acceptedtotal_group_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.indicator_id}/{self.period_code}={self.total} ({self.present}/{self.members})"

@@ -93,7 +93,11 @@ def figures_view_is_public(user: Any) -> bool:
     so that what is computed for one such viewer may be shared with the others."""
     if not getattr(user, "is_authenticated", False):
         return True
-    return not user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).exists()
+    cached = getattr(user, "_figures_view_is_public", None)  # asked several times per answer: once per user object
+    if cached is None:
+        cached = not user.memberships.filter(role__in=[Role.PROVINCE_OFFICER, Role.PROVINCE_DIRECTOR]).exists()
+        user._figures_view_is_public = cached
+    return bool(cached)
 
 
 def edit_refusal(user: Any, submission: Submission, *, on: dt.date | None = None) -> str | None:
