@@ -211,7 +211,7 @@ def _freshness(info: Any) -> str:
         return "  fresh: the accepted value did not show within 10 s — MISSED"
     visible = max(0.0, seen["t"] - accepted_at[0])
     return (f"  accept (service, committed) {1000 * (accepted_at[0] - t0):7.1f} ms → visible in the pivot "
-            f"{1000 * visible:7.1f} ms after commit (another connection; AcceptedValue written in the accepting transaction) | goal ≤ "
+            f"{1000 * visible:7.1f} ms after commit (another connection; AcceptedValue and AcceptedTotal written in the accepting transaction) | goal ≤ "
             f"{GOAL_FRESH_S:.0f} s: {'ok' if visible <= GOAL_FRESH_S else 'MISSED'}")
 
 
