@@ -3,9 +3,10 @@
     .venv/bin/python bench/analytics.py [--database-url postgres://postgres@127.0.0.1:5432/lienket_scale]
                                         [--scale 1.0] [--runs 30] [--connections 50] [--http-seconds 8] [--no-http]
     .venv/bin/python bench/analytics.py --database-url postgres://…/lienket_small --scale 0.02   # ≈ 190 000 values
+    .venv/bin/python bench/analytics.py --database-url sqlite:////tmp/lienket_national.sqlite3     # 500 760 values
 
-The data set is bench/national.py's (≥ 10 million values at scale 1.0, reused when already built; a small one with
---scale 0.02). national.py builds PostgreSQL only, so there is no SQLite variant yet. Printed:
+The data set is bench/national.py's (reused when already built): on PostgreSQL ≥ 10 million values at the default
+scale 1.0 (a small one with --scale 0.02); on SQLite the default scale is 0.05 (500 760 values). Printed:
 
   pivot     our regional pivot (indicator × 12 months × sub-regions; and a ratio indicator recomputed from Σ
             numerator ÷ Σ denominator) p50/p95 against the hand-written SQL aggregate that gives the same answer,
@@ -13,7 +14,11 @@ The data set is bench/national.py's (≥ 10 million values at scale 1.0, reused 
   fresh     the time from `accept` (the workflow service, committed) to the new value in the pivot, measured
             from another connection; then the submission is put back as it was (the database is shared);
   HTTP      under gunicorn (production settings), `--connections` concurrent clients: the regional dashboard
-            against /healthz (a minimal Django view with one query). Goal ≥ 0,5 × and 0 errors.
+            against /healthz (a minimal Django view with one query). Goal ≥ 0,5 × and 0 errors. PostgreSQL only
+            (production runs on PostgreSQL; on SQLite the line says it is skipped).
+
+The hand-written SQL is the same text on both engines; on SQLite the ratio's numerator is multiplied by 1.0 first
+(SQLite stores whole decimals as integers, and integer ÷ integer truncates).
 
 Goals: pivot p95 ≤ 50 ms on PostgreSQL and ≥ 3 × faster than the SQL floor; freshness ≤ 1 s.
 """
@@ -56,7 +61,7 @@ GROUP BY gm.group_id, p.code
 """
 FLOOR_RATIO = """
 SELECT gm.group_id, p.code,
-       SUM(CASE WHEN dv.indicator_id = %s THEN dv.value END) / NULLIF(SUM(CASE WHEN dv.indicator_id = %s THEN dv.value END), 0) * %s
+       {real}SUM(CASE WHEN dv.indicator_id = %s THEN dv.value END) / NULLIF(SUM(CASE WHEN dv.indicator_id = %s THEN dv.value END), 0) * %s
 FROM reporting_datavalue dv
 JOIN reporting_period p ON p.id = dv.period_id
 JOIN reporting_submission s ON s.id = dv.submission_id AND s.status = 'accepted'
@@ -120,6 +125,19 @@ def _same(table: Any, floor: dict[tuple[int, str], Decimal], groups: dict[str, i
     return f"same ({checked} cells)"
 
 
+def _floor_cases(num: Any, den: Any, groups: dict[str, int], periods: list[str]) -> list[tuple[str, str, str, list[Any]]]:
+    """(name, indicator code, hand-written SQL, its parameters) of each pivot compared, for this connection's engine."""
+    from django.db import connection
+
+    marks = {"groups": ",".join(["%s"] * len(groups)), "periods": ",".join(["%s"] * len(periods)),
+             "real": "1.0 * " if connection.vendor == "sqlite" else ""}
+    return [
+        (f"{num.code} × 12 months × sub-regions", num.code, FLOOR_SUM.format(**marks), [*groups.values(), num.pk, *periods]),
+        (f"ratio {RATIO_CODE} (Σ num ÷ Σ den)", RATIO_CODE, FLOOR_RATIO.format(**marks),
+         [num.pk, den.pk, Decimal(100), *groups.values(), num.pk, den.pk, *periods]),
+    ]
+
+
 def _pivots(info: Any, runs: int, year: int) -> list[str]:
     from lienket.regions.models import UnitGroup
     from lienket.users.models import User
@@ -128,13 +146,8 @@ def _pivots(info: Any, runs: int, year: int) -> list[str]:
     num, den, _ratio = _ratio_indicator()
     groups = {g.key: g.pk for g in UnitGroup.objects.filter(parent__key=national.GROUP, purpose="subregion")}
     periods = [f"{year}{m:02d}" for m in range(1, 13)]
-    marks = {"groups": ",".join(["%s"] * len(groups)), "periods": ",".join(["%s"] * len(periods))}
     lines = []
-    for name, indicator, sql, params in (
-        (f"{num.code} × 12 months × sub-regions", num.code, FLOOR_SUM.format(**marks), [*groups.values(), num.pk, *periods]),
-        (f"ratio {RATIO_CODE} (Σ num ÷ Σ den)", RATIO_CODE, FLOOR_RATIO.format(**marks),
-         [num.pk, den.pk, Decimal(100), *groups.values(), num.pk, den.pk, *periods]),
-    ):
+    for name, indicator, sql, params in _floor_cases(num, den, groups, periods):
         floor = _floor(sql, params)
         sql_t = _timing(floor, runs)
         for how, mode in (("engine: group sums", "totals"), ("engine: units' values", "units"),
@@ -248,7 +261,7 @@ def _http(database_url: str, connections_: int, seconds: float, period: str) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("NATIONAL_DATABASE_URL", national.DEFAULT_URL))
-    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--scale", type=float, default=None, help="default 1.0 on PostgreSQL, 0.05 on SQLite")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--connections", type=int, default=50)
@@ -259,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     info = national.build(args.database_url, args.scale, verbose=True)
     from django.db import connection
 
-    print(f"\nanalytics bench — {connection.vendor}, {info.values:,} values, load {_loadavg()}", flush=True)
+    print(f"\nanalytics bench — {connection.vendor}, {info.values:,} values (scale {info.scale}), load {_loadavg()}",
+          flush=True)
     print("pivot (Ministry coordinator: accepted values), p50/p95 of "
           f"{args.runs} runs; SQL = hand-written aggregate over the raw values:", flush=True)
     for line in _pivots(info, args.runs, args.year):
@@ -267,7 +281,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_fresh:
         print("freshness:", flush=True)
         print(_freshness(info), flush=True)
-    if not args.no_http and connection.vendor == "postgresql":
+    if args.no_http:
+        pass
+    elif connection.vendor != "postgresql":
+        print(f"HTTP: skipped — PostgreSQL only (production runs on PostgreSQL; this run is on {connection.vendor})",
+              flush=True)
+    else:
         print(f"HTTP: gunicorn, 3 sync workers, production settings, {args.connections} connections, "
               f"{args.http_seconds:.0f} s each:", flush=True)
         for line in _http(args.database_url, args.connections, args.http_seconds, f"{args.year}12"):

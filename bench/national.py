@@ -1,7 +1,9 @@
-"""A national-scale reporting database for benchmarks: ≥ 10 million data values, built once and reused.
+"""A national-scale reporting database for benchmarks: ≥ 10 million data values on PostgreSQL (a smaller one on
+SQLite), built once and reused.
 
     .venv/bin/python bench/national.py [--database-url postgres://postgres@127.0.0.1:5432/lienket_scale]
                                        [--scale 1.0] [--rebuild]
+    .venv/bin/python bench/national.py --database-url sqlite:////tmp/lienket_national.sqlite3   # scale 0.05
 
     from bench.national import build
     info = build("postgres://postgres@127.0.0.1:5432/lienket_scale", scale=1.0)   # NationalInfo
@@ -15,14 +17,20 @@ months, which are drafts. 3 852 unit-months × 2 600 values = 10 015 200 values.
 period and shrinks the indicators (at least 10, i.e. 5 % of the values at 0.05; `--scale 0.02` → 10 indicators,
 ≈ 190 000 values) for quick runs.
 
-Values are written through the project's own bulk path (`reporting.services._rows_insert`: COPY on PostgreSQL),
+Engines: PostgreSQL (default scale 1.0; the database is created if missing) or SQLite (a `sqlite:///` URL; the file
+and its folder are created if missing; default scale 0.05: 26 indicators, 500 760 values, built in 30–60 s
+on the shared 2-core machine — 10 million values would be a multi-gigabyte file for no extra insight).
+
+Values are written through the project's own bulk path (`reporting.services._rows_insert`: COPY on PostgreSQL,
+executemany on SQLite),
 period by period (ids grow with time, as in real use); the value history is not written (the benchmarks read
 values). Users (password `national-bench`): `national_coord` (Ministry coordinator), `national_officer` and
 `national_director` of the merged unit (the 2025 unit formed from the most predecessors).
 
 Reuse: a table `bench_national` (not a Django model) records the scale and value count of a finished build;
 `build()` on a database that holds a finished build of the same scale only runs `migrate` (so new indexes reach
-it) and returns. A half-built or other-scale database is emptied of its reporting data and rebuilt.
+it) and returns. A half-built or other-scale database is emptied of its reporting data (TRUNCATE … CASCADE on
+PostgreSQL, DELETE of the same tables and of every table referring to them on SQLite) and rebuilt.
 
 `build()` configures Django for `database_url` if Django is not configured yet (DJANGO_SETTINGS_MODULE,
 default `config.settings.test`); if Django is already set
@@ -45,6 +53,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lienket_scale"
+SQLITE_URL = "sqlite:////tmp/lienket_national.sqlite3"  # the SQLite example of the docstring and README
+SQLITE_SCALE = 0.05  # default scale on SQLite: 26 indicators, 500 760 values
 PASSWORD = "national-bench"  # noqa: S105 - a throw-away benchmark database
 GROUP = "north"
 INDICATORS = 520
@@ -76,13 +86,31 @@ class NationalInfo:
     reused: bool = False
 
 
+def is_sqlite(database_url: str) -> bool:
+    import dj_database_url
+
+    return str(dj_database_url.parse(database_url)["ENGINE"]).endswith("sqlite3")
+
+
+def default_scale(database_url: str) -> float:
+    """1.0 (10 million values) on PostgreSQL, SQLITE_SCALE (500 760 values) on SQLite."""
+    return SQLITE_SCALE if is_sqlite(database_url) else 1.0
+
+
 def _ensure_database(database_url: str) -> None:
     import dj_database_url
-    import psycopg
 
     cfg = dj_database_url.parse(database_url)
+    if str(cfg["ENGINE"]).endswith("sqlite3"):
+        name = str(cfg["NAME"])
+        if not name or name == ":memory:":
+            raise ValueError("bench/national.py needs a SQLite file, e.g. sqlite:////tmp/lienket_national.sqlite3")
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        return
     if "postgresql" not in cfg["ENGINE"]:
-        raise ValueError("bench/national.py builds a PostgreSQL database; give a postgres:// URL")
+        raise ValueError("bench/national.py builds a PostgreSQL or SQLite database; give a postgres:// or sqlite:/// URL")
+    import psycopg
+
     conninfo = {"host": cfg["HOST"] or "127.0.0.1", "port": cfg["PORT"] or 5432, "user": cfg["USER"] or "postgres",
                 "dbname": "postgres", "autocommit": True}
     if cfg.get("PASSWORD"):
@@ -178,8 +206,13 @@ def _empty_reporting() -> None:
     from lienket.reporting.models import DataSet, DataValue, DataValueAudit, Submission
 
     tables = [m._meta.db_table for m in (DataValue, DataValueAudit, Submission)]
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+    if connection.vendor == "sqlite":  # no TRUNCATE: DELETE these and every table referring to them, one transaction
+        from django.core.management.color import no_style
+
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
+    else:
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
     DataSet.objects.filter(code__startswith="NATL_").delete()
 
 
@@ -294,8 +327,12 @@ def _write(indicators: list[Any], options: list[Any], datasets: list[Any], users
     return total
 
 
-def build(database_url: str = DEFAULT_URL, scale: float = 1.0, *, rebuild: bool = False, verbose: bool = True) -> NationalInfo:
-    """Build (or reuse) the national database at `database_url`; see the module docstring."""
+def build(database_url: str = DEFAULT_URL, scale: float | None = None, *, rebuild: bool = False,
+          verbose: bool = True) -> NationalInfo:
+    """Build (or reuse) the national database at `database_url`; see the module docstring. `scale` None: the
+    engine's default (`default_scale`)."""
+    if scale is None:
+        scale = default_scale(database_url)
     if not 0 < scale <= 1:
         raise ValueError("scale must be in (0, 1]")
     _ensure_database(database_url)
@@ -326,7 +363,7 @@ def build(database_url: str = DEFAULT_URL, scale: float = 1.0, *, rebuild: bool 
 
     rollup_rebuild()  # written around the workflow: the published-figures table (AcceptedValue) from the accepted ones
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        cur.execute("ANALYZE")  # both engines: planner statistics for the fresh tables
     seconds = time.monotonic() - started
     _meta_write({"done": "1", "scale": str(scale), "values": str(total), "seconds": f"{seconds:.0f}",
                  "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
@@ -338,7 +375,9 @@ def build(database_url: str = DEFAULT_URL, scale: float = 1.0, *, rebuild: bool 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("NATIONAL_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 10 million values; 0.02 ≈ 190 000")
+    parser.add_argument("--scale", type=float, default=None,
+                        help=f"1.0 = 10 million values (default on PostgreSQL); {SQLITE_SCALE} = 500 760 (default on SQLite); "
+                             "0.02 ≈ 190 000")
     parser.add_argument("--rebuild", action="store_true", help="build again even if a finished build is there")
     args = parser.parse_args(argv)
     info = build(args.database_url, args.scale, rebuild=args.rebuild)
