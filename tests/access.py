@@ -128,6 +128,10 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "proposals:note"): "D D D D A A D A",  # internal notes: Ministry staff
     ("POST", "proposals:attach"): OWN_UNIT,
     ("POST", "proposals:link_previous"): "D D D D A D D A",
+    ("GET", "proposals:edit"): OWN_UNIT_PEOPLE,  # Hà Nội's draft: its officers and director only, never the Ministry
+    ("POST", "proposals:edit"): OWN_UNIT_PEOPLE,
+    ("POST", "proposals:contribute"): "D D D D D A D D",  # the matrix's Ministry unit co-operates on another unit's lead
+    ("GET", "proposals:contribution_file"): "D D D D A A D A",  # co-operating opinions: Ministry staff, like notes
     # cooperation: the public sees published programmes; the matrix programme is unpublished, Hà Nội leads it
     # with Nghệ An (so Phú Thọ's officer is not a party); Ministry units see all, parties and the coordinator edit
     ("GET", "cooperation:programme_list"): EVERYONE,
@@ -193,6 +197,7 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/proposals/statistics"): SIGNED_IN,
     ("POST", "/api/v1/proposals/groups"): "D D D D A D D A",
     ("GET", "/api/v1/proposals/{proposal_id}"): OWN_UNIT,  # Hà Nội's draft
+    ("PATCH", "/api/v1/proposals/{proposal_id}"): OWN_UNIT_PEOPLE,  # editing Hà Nội's draft
     ("POST", "/api/v1/proposals/{proposal_id}/endorsements"): "D D D A D D D D",
     ("POST", "/api/v1/proposals/{proposal_id}/{action}"): "D D A D D D D D",  # "submit": the director only
     ("GET", "/api/v1/cooperation/programmes"): EVERYONE,

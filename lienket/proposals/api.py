@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 
 from lienket.conferences.models import Conference
 from lienket.core.api import ERRORS, authenticated, id_path, limit_param, offset_param
-from lienket.core.errors import ValidationFailed
+from lienket.core.errors import PermissionDenied, ValidationFailed
 from lienket.library.selectors import document_link
 
 from . import permissions, selectors, services
@@ -27,6 +27,7 @@ from .schemas import (
     ProposalSimilarOut,
     ProposalStatisticsOut,
     ProposalTransitionIn,
+    ProposalUpdateIn,
 )
 from .workflow import transition_get
 
@@ -87,12 +88,7 @@ def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
     unit = selectors.unit_get(body.unit, on=body.raised_on) if body.unit else None
     ministry_unit = selectors.ministry_unit_get(body.ministry_unit) if body.ministry_unit else None
     organisation = selectors.organisation_get(body.organisation) if body.organisation else None
-    conference = None
-    if body.conference_year is not None:
-        conference = Conference.objects.filter(year=body.conference_year).first()
-        if conference is None:
-            raise ValidationFailed(_("No conference in %(year)s.") % {"year": body.conference_year}, {"field": "conference_year"},
-                                   code=ErrorCode.INVALID_CHOICE)
+    conference = _conference(body.conference_year) if body.conference_year is not None else None
     previous = permissions.proposal_get_for_user(id=body.previous, user=request.user) if body.previous else None
     p = services.proposal_create(
         actor=request.user, title=body.title, body=body.body, field=body.field, kind=body.kind, unit=unit,
@@ -100,6 +96,14 @@ def proposal_create(request: HttpRequest, body: ProposalIn) -> Status:
         legal_references=body.legal_references, conference=conference, raised_on=body.raised_on, previous=previous,
     )
     return Status(201, proposal_detail_out(p, request.user))
+
+
+def _conference(year: int) -> Conference:
+    conference = Conference.objects.filter(year=year).first()
+    if conference is None:
+        raise ValidationFailed(_("No conference in %(year)s.") % {"year": year}, {"field": "conference_year"},
+                               code=ErrorCode.INVALID_CHOICE)
+    return conference
 
 
 @router.get("/similar", response={200: list[ProposalSimilarOut], **ERRORS}, auth=authenticated,
@@ -124,8 +128,6 @@ def proposal_statistics(request: HttpRequest, by: str = Query("ministry_unit", m
              summary="Group proposals so one answer serves them all (coordinator)")
 def proposal_group(request: HttpRequest, body: ProposalGroupIn) -> Status:
     if not permissions.can_group(request.user):
-        from lienket.core.errors import PermissionDenied
-
         raise PermissionDenied(_("Only the Ministry coordinator can group proposals."))
     proposals = [permissions.proposal_get_for_user(id=pk, user=request.user) for pk in body.proposals]
     group = services.proposals_group(actor=request.user, proposals=proposals, title=body.title)
@@ -135,6 +137,31 @@ def proposal_group(request: HttpRequest, body: ProposalGroupIn) -> Status:
 @router.get("/{proposal_id}", response={200: ProposalDetailOut, **ERRORS}, summary="One proposal")
 def proposal_detail(request: HttpRequest, proposal_id: int = id_path("Proposal id")) -> dict[str, Any]:
     return proposal_detail_out(permissions.proposal_get_for_user(id=proposal_id, user=request.user), request.user)
+
+
+@router.patch("/{proposal_id}", response={200: ProposalDetailOut, **ERRORS}, auth=authenticated,
+              summary="Edit a draft (the submitting unit's people): only the fields sent change")
+def proposal_update(request: HttpRequest, body: ProposalUpdateIn, proposal_id: int = id_path("Proposal id")) -> dict[str, Any]:
+    """`version` is the version you saw: stale → 409 `proposal_version_conflict`; already submitted → 409
+    `proposal_not_editable`; 422 `empty_title`, `empty_text`, `text_too_long`, `invalid_choice`, `unknown_proposal`;
+    403 for anyone but the submitting unit's people (the coordinator for a business's or association's draft)."""
+    p = permissions.proposal_get_for_user(id=proposal_id, user=request.user)
+    refusal = permissions.edit_refusal(request.user, p)
+    if refusal:  # before looking at the body: a refused user learns nothing from a 422
+        raise PermissionDenied(refusal)
+    sent = body.model_fields_set
+    extra: dict[str, Any] = {}
+    if "conference_year" in sent:
+        extra["conference"] = _conference(body.conference_year) if body.conference_year is not None else None
+    if "previous" in sent:
+        extra["previous"] = (permissions.proposal_get_for_user(id=body.previous, user=request.user)
+                             if body.previous is not None else None)
+    p = services.proposal_update(
+        proposal=p, actor=request.user, expected_version=body.version, title=body.title, body=body.body, field=body.field,
+        kind=body.kind, speaker=body.speaker, speaker_role=body.speaker_role, legal_references=body.legal_references,
+        raised_on=body.raised_on, **extra,
+    )
+    return proposal_detail_out(permissions.proposal_get_for_user(id=p.pk, user=request.user), request.user)
 
 
 @router.post("/{proposal_id}/endorsements", response={201: ProposalDetailOut, **ERRORS}, auth=authenticated,

@@ -16,6 +16,7 @@ class AuditAction(StrEnum):
     PROPOSAL_ANSWER = "proposal.answer"
     PROPOSAL_ASSIGN = "proposal.assign"
     PROPOSAL_CLOSE = "proposal.close"
+    PROPOSAL_CONTRIBUTE = "proposal.contribute"
     PROPOSAL_CREATE = "proposal.create"
     PROPOSAL_DECLINE = "proposal.decline"
     PROPOSAL_ENDORSE = "proposal.endorse"
@@ -27,6 +28,7 @@ class AuditAction(StrEnum):
     PROPOSAL_REOPEN = "proposal.reopen"
     PROPOSAL_SAMPLE_LOAD = "proposal.sample_load"
     PROPOSAL_SUBMIT = "proposal.submit"
+    PROPOSAL_UPDATE = "proposal.update"
     PROPOSAL_ATTACH = "proposal.attach"
 
 
@@ -37,6 +39,7 @@ class ErrorCode(StrEnum):
     ATTACHMENT_MISMATCH = "attachment_mismatch"
     ATTACHMENT_TOO_LARGE = "attachment_too_large"
     ATTACHMENT_TYPE = "attachment_type"
+    CONTRIBUTION_CLOSED = "contribution_closed"
     DEADLINE_IN_PAST = "deadline_in_past"
     EMPTY_TITLE = "empty_title"
     EMPTY_TEXT = "empty_text"
@@ -44,6 +47,7 @@ class ErrorCode(StrEnum):
     GROUP_TOO_SMALL = "group_too_small"
     INVALID_CHOICE = "invalid_choice"
     PROPOSAL_INVALID_TRANSITION = "proposal_invalid_transition"
+    PROPOSAL_NOT_EDITABLE = "proposal_not_editable"
     PROPOSAL_REASON_REQUIRED = "proposal_reason_required"
     PROPOSAL_UNKNOWN_ACTION = "proposal_unknown_action"
     PROPOSAL_VERSION_CONFLICT = "proposal_version_conflict"

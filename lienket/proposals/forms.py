@@ -34,6 +34,16 @@ class ProposalForm(forms.Form):
         self.fields["submitter"].choices = submitters  # type: ignore[attr-defined]
 
 
+class ProposalEditForm(ProposalForm):
+    """Editing a draft: everything creation takes but the submitting unit (whose proposal it is never changes)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, submitters=[], **kwargs)
+        del self.fields["submitter"]
+
+
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
     version = forms.IntegerField(min_value=0, max_value=2**31 - 1)

@@ -293,6 +293,32 @@ class InternalNote(models.Model):
         return self.text[:50]
 
 
+class Contribution(models.Model):
+    """The opinion of a co-operating Ministry unit (ý kiến phối hợp) for the lead unit drafting the answer.
+    Internal to the Ministry like InternalNote: never on the public page, through the API, in an export or in
+    the search index."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contributions")
+    unit = models.ForeignKey("users.MinistryUnit", verbose_name=_("co-operating unit"), on_delete=models.PROTECT,
+                             related_name="proposal_contributions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("opinion"))
+    file = models.FileField(upload_to="proposals/contributions/%Y/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-operating unit's opinion")
+        verbose_name_plural = _("co-operating units' opinions")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(name="contribution_not_empty", condition=~Q(text=""))]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.proposal_id}"
+
+
 class ReminderLog(models.Model):
     """One row per (proposal, deadline, kind) mailed: a second run the same day sends nothing twice."""
 

@@ -154,6 +154,44 @@ def can_group(user: Any) -> bool:
     return is_coordinator(user)
 
 
+def edit_refusal(user: Any, proposal: Proposal) -> str | None:
+    """Why `user` may not edit `proposal` (None: may). The submitting unit's people edit its draft; the
+    coordinator edits the drafts of businesses and associations, which it records on their behalf. A Ministry
+    unit other than the submitter, another province or the coordinator never edits a unit's draft."""
+    if not (is_of_submitter(user, proposal) or (proposal.submitting_organisation_id is not None and is_coordinator(user))):
+        return _("Only the people of %(unit)s can edit its draft.") % {"unit": proposal.submitter_name}
+    return None
+
+
+def can_edit(user: Any, proposal: Proposal) -> bool:
+    """The page's "Edit" link: the submitter's people, while the proposal is a draft."""
+    return proposal.status == Status.DRAFT and edit_refusal(user, proposal) is None
+
+
+def contributing_unit_ids(user: Any, proposal: Proposal) -> set[int]:
+    """The co-operating units of `proposal` `user` works in."""
+    mine = ministry_unit_ids(user)
+    if not mine:
+        return set()
+    return mine & set(proposal.co_units.values_list("pk", flat=True))
+
+
+def contribute_refusal(user: Any, proposal: Proposal) -> str | None:
+    """Why `user` may not add a co-operating unit's opinion (ý kiến phối hợp) to `proposal` (None: may)."""
+    if not contributing_unit_ids(user, proposal):
+        return _("Only the staff of a co-operating unit of this proposal can give a co-operating opinion.")
+    return None
+
+
+def can_contribute(user: Any, proposal: Proposal) -> bool:
+    return proposal.status == Status.ASSIGNED and contribute_refusal(user, proposal) is None
+
+
+def can_see_contributions(user: Any) -> bool:
+    """Co-operating opinions are internal to the Ministry, like internal notes."""
+    return is_ministry_staff(user)
+
+
 def can_attach(user: Any, proposal: Proposal) -> bool:
     return proposal.status == Status.DRAFT and (is_of_submitter(user, proposal) or is_coordinator(user))
 

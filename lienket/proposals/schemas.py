@@ -27,6 +27,22 @@ class ProposalIn(Schema):
     previous: int | None = Field(None, ge=1, le=2**63 - 1, description="Id of the earlier proposal it raises again")
 
 
+class ProposalUpdateIn(Schema):
+    """Edit a draft: only the fields sent change. `conference_year` / `previous` sent as null clear them."""
+
+    version: int = Field(..., ge=0, le=MAX_SMALL_INT, description="The version you saw; stale → 409")
+    title: str | None = Field(None, max_length=MAX_TITLE * 4)
+    body: str | None = Field(None, max_length=MAX_BODY * 4)
+    field: str | None = Field(None, max_length=40)
+    kind: str | None = Field(None, max_length=20)
+    speaker: str | None = Field(None, max_length=400)
+    speaker_role: str | None = Field(None, max_length=400)
+    legal_references: str | None = Field(None, max_length=MAX_SHORT * 8)
+    conference_year: int | None = Field(None, ge=1990, le=2100, description="null: not raised at a conference")
+    raised_on: dt.date | None = None
+    previous: int | None = Field(None, ge=1, le=2**63 - 1, description="null: raises no earlier proposal again")
+
+
 class ProposalTransitionIn(Schema):
     version: int | None = Field(None, ge=0, le=MAX_SMALL_INT, description="The version you saw; stale → 409")
     reason: str = Field("", max_length=MAX_BODY, description="Required to decline or reopen")

@@ -136,6 +136,13 @@ def internal_notes(*, user: Any, proposal: Proposal) -> list[Any]:
     return list(proposal.internal_notes.select_related("author"))
 
 
+def contributions(*, user: Any, proposal: Proposal) -> list[Any]:
+    """The co-operating units' opinions: Ministry staff only (internal, like notes); everybody else an empty list."""
+    if not permissions.can_see_contributions(user):
+        return []
+    return list(proposal.contributions.select_related("unit", "author"))
+
+
 def deadlines(*, user: Any, today: dt.date | None = None) -> dict[str, list[Proposal]]:
     """Assigned proposals due within DUE_SOON_DAYS and overdue ones: of the user's Ministry units, or all of
     them for the coordinator."""

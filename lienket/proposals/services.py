@@ -20,7 +20,8 @@ from lienket.core.audit import audit_log
 from lienket.core.audit import snapshot as _snapshot
 from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lienket.core.text import fold, nfc
-from lienket.search.services import search_index_upsert
+from lienket.search.services import search_index_remove, search_index_upsert
+from lienket.users.models import MinistryUnit
 
 from . import permissions, selectors
 from .codes import AuditAction, ErrorCode
@@ -28,6 +29,7 @@ from .models import (
     DEFAULT_ANSWER_DAYS,
     AnswerPeriod,
     Attachment,
+    Contribution,
     Endorsement,
     Field,
     InternalNote,
@@ -96,6 +98,97 @@ def proposal_create(
     )
     audit_log(actor=actor, action=AuditAction.PROPOSAL_CREATE, obj=proposal, after=snapshot(proposal))
     return proposal
+
+
+#: What the submitter may change while the proposal is a draft (the submitting unit itself never changes).
+EDITABLE_FIELDS = ["title", "body", "field", "kind", "speaker", "speaker_role", "legal_references", "conference", "raised_on",
+                   "previous"]
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: "Leave as it is" for the fields of proposal_update where None means "clear" (conference, previous).
+UNSET: Any = _Unset()
+
+
+def _search_sync(proposal: Proposal) -> None:
+    """The search index's view of the proposal, in the caller's transaction: drafts are never indexed (only the
+    submitting unit sees them), every later state is (selectors.search_document decides who sees it)."""
+    if proposal.status == Status.DRAFT:
+        search_index_remove(kind="proposal", key=str(proposal.pk))
+    else:
+        search_index_upsert(document=selectors.search_document(proposal))
+
+
+@transaction.atomic(durable=True)
+def proposal_update(
+    *, proposal: Proposal, actor: Any, expected_version: int, title: str | None = None, body: str | None = None,
+    field: str | None = None, kind: str | None = None, speaker: str | None = None, speaker_role: str | None = None,
+    legal_references: str | None = None, conference: Any = UNSET, raised_on: dt.date | None = None,
+    previous: Any = UNSET,
+) -> Proposal:
+    """Edit a draft: what is given changes (None, or UNSET for `conference`/`previous` where None clears, leaves a
+    field as it is), with the checks of proposal_create. The UPDATE is made `WHERE version = expected_version AND
+    status = draft`: a stale page is a 409, and so is a proposal submitted meanwhile."""
+    current = Proposal.objects.select_related("submitting_unit", "submitting_ministry_unit", "submitting_organisation").get(
+        pk=proposal.pk)
+    refusal = permissions.edit_refusal(actor, current)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if current.status != Status.DRAFT:
+        raise not_editable(current)
+    if current.version != expected_version:
+        raise _conflict(current)
+    updates: dict[str, Any] = {}
+    if title is not None:
+        updates["title"] = text_check(nfc(title), field="title", label=_("The title"), limit=MAX_TITLE, required=True,
+                                      empty_code=ErrorCode.EMPTY_TITLE)
+        updates["title_folded"] = fold(updates["title"])
+    if body is not None:
+        updates["body"] = text_check(nfc(body), field="body", label=_("The full text"), limit=MAX_BODY, required=True)
+    if field is not None:
+        updates["field"] = _choice(field, Field, "field", _("Field"))
+    if kind is not None:
+        updates["kind"] = _choice(kind, Kind, "kind", _("Type"))
+    if speaker is not None:
+        updates["speaker"] = text_check(nfc(speaker), field="speaker", label=_("Speaker"), limit=200)
+    if speaker_role is not None:
+        updates["speaker_role"] = text_check(nfc(speaker_role), field="speaker_role", label=_("Speaker's role"), limit=200)
+    if legal_references is not None:
+        updates["legal_references"] = text_check(nfc(legal_references), field="legal_references", label=_("Legal documents"),
+                                                 limit=MAX_SHORT * 4)
+    if conference is not UNSET:
+        updates["conference"] = conference
+    if raised_on is not None:
+        updates["raised_on"] = raised_on
+    if previous is not UNSET:
+        if previous is not None and previous.pk == current.pk:
+            raise ValidationFailed(_("A proposal cannot be its own earlier version."), {"field": "previous"},
+                                   code=ErrorCode.UNKNOWN_PROPOSAL)
+        updates["previous"] = previous
+    before = snapshot(current, [*EDITABLE_FIELDS, "version"])
+    changed = Proposal.objects.filter(pk=current.pk, version=expected_version, status=Status.DRAFT).update(
+        version=F("version") + 1, **updates)
+    if changed != 1:  # submitted or edited by someone else between our read and our write
+        current.refresh_from_db()
+        raise not_editable(current) if current.status != Status.DRAFT else _conflict(current)
+    current.refresh_from_db()
+    after = snapshot(current, [*EDITABLE_FIELDS, "version"])
+    audit_log(actor=actor, action=AuditAction.PROPOSAL_UPDATE, obj=current,
+              before={k: v for k, v in before.items() if after.get(k) != v},
+              after={k: v for k, v in after.items() if before.get(k) != v})
+    _search_sync(current)
+    return current
+
+
+def not_editable(current: Proposal) -> Conflict:
+    return Conflict(
+        _("Only a draft can be edited; this proposal is already %(status)s.") % {"status": current.get_status_display().lower()},
+        {"current_version": current.version, "status": current.status}, code=ErrorCode.PROPOSAL_NOT_EDITABLE,
+    )
 
 
 def _conflict(current: Proposal) -> Conflict:
@@ -178,7 +271,7 @@ def proposal_transition(
         current.answer_file.save(name, ContentFile(content), save=True)
     audit_log(actor=actor, action=AuditAction(f"proposal.{action}"), obj=current, before=before, after=snapshot(current),
               reason=reason)
-    search_index_upsert(document=selectors.search_document(current))
+    _search_sync(current)
     if action == "answer" and current.group_id is not None:
         _answer_group_members(current, actor)
     return current
@@ -234,6 +327,34 @@ def note_add(*, proposal: Proposal, actor: Any, text: str) -> InternalNote:
     note = InternalNote.objects.create(proposal=proposal, author=actor, text=text)
     audit_log(actor=actor, action=AuditAction.PROPOSAL_NOTE, obj=proposal, after={"note": note.pk})
     return note
+
+
+@transaction.atomic(durable=True)
+def contribution_add(*, proposal: Proposal, actor: Any, text: str, file: tuple[str, bytes] | None = None) -> Contribution:
+    """A co-operating unit's opinion (ý kiến phối hợp) for the lead unit, while the proposal is assigned. Internal
+    to the Ministry: the audit entry names the opinion, never its text."""
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    refusal = permissions.contribute_refusal(actor, current)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if current.status != Status.ASSIGNED:
+        raise Conflict(
+            _("Co-operating opinions can be given only while the proposal is assigned; it is now %(status)s.")
+            % {"status": current.get_status_display().lower()}, {"status": current.status}, code=ErrorCode.CONTRIBUTION_CLOSED,
+        )
+    text = text_check(nfc(text), field="text", label=_("The opinion"), limit=MAX_BODY, required=True)
+    unit = MinistryUnit.objects.filter(pk__in=permissions.contributing_unit_ids(actor, current)).order_by("name", "pk").first()
+    contribution = Contribution(proposal=current, unit=unit, author=actor, text=text)
+    if file is not None:
+        name = nfc(file[0])[-200:] or "file"
+        contribution.content_type = attachment_check(name, file[1])
+        contribution.file_name, contribution.size = name, len(file[1])
+        contribution.file.save(name, ContentFile(file[1]), save=False)
+    contribution.save()
+    audit_log(actor=actor, action=AuditAction.PROPOSAL_CONTRIBUTE, obj=current,
+              after={"contribution": contribution.pk, "unit": unit.slug if unit else None, "file": contribution.file_name,
+                     "size": contribution.size})
+    return contribution
 
 
 @transaction.atomic(durable=True)

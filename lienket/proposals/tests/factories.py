@@ -52,7 +52,8 @@ def draft(pw: PWorld, *, title: str = "Hỗ trợ vốn nâng cấp chợ biên 
     )
 
 
-def advance(pw: PWorld, p: Proposal, to: str, *, deadline: dt.date | None = None, lead: Any = None) -> Proposal:
+def advance(pw: PWorld, p: Proposal, to: str, *, deadline: dt.date | None = None, lead: Any = None,
+            co_units: tuple[Any, ...] = ()) -> Proposal:
     """Move a draft along the happy path up to `to` (submitted, received, assigned, answered, closed)."""
     steps = [("submitted", "submit", pw.director if p.submitting_unit_id == pw.hanoi.pk else pw.other_director),
              ("received", "receive", pw.coordinator), ("assigned", "assign", pw.coordinator),
@@ -60,7 +61,7 @@ def advance(pw: PWorld, p: Proposal, to: str, *, deadline: dt.date | None = None
     for status, action, actor in steps:
         kwargs: dict[str, Any] = {}
         if action == "assign":
-            kwargs = {"lead_unit": lead or pw.market, "deadline": deadline}
+            kwargs = {"lead_unit": lead or pw.market, "deadline": deadline, "co_units": co_units}
         if action == "answer":
             actor = pw.market_staff if p.lead_unit_id == pw.market.pk else pw.local_staff
             kwargs = {"answer": "Bộ đã bố trí vốn trong kế hoạch năm sau."}

@@ -1,5 +1,6 @@
 """The proposals of the access-matrix world (tests/test_access_matrix.py): Hà Nội's draft (with an attachment),
-a received one, one assigned to the matrix's Ministry unit, an answered one with a signed file."""
+a received one, one assigned to the matrix's Ministry unit, an answered one with a signed file, and one led by another
+Ministry unit with the matrix's unit co-operating (with its opinion and a file)."""
 
 from __future__ import annotations
 
@@ -34,5 +35,10 @@ def proposals_matrix_world(users: dict[str, Any], hanoi: Any) -> dict[str, Any]:
     answered = step(step(step(step(make("Đã trả lời"), director, "submit"), coordinator, "receive"), coordinator, "assign",
                          lead_unit=mu, deadline=dt.date(2026, 5, 1)), ministry, "answer", answer="Trả lời",
                     answer_file=("tra-loi.pdf", PDF))
+    lead = MinistryUnit.objects.exclude(pk=mu.pk).order_by("slug").first() or MinistryUnit.objects.create(
+        slug="vu-chu-tri-ma-tran", name="Vụ chủ trì")
+    cooperating = step(step(step(make("Phối hợp"), director, "submit"), coordinator, "receive"), coordinator, "assign",
+                       lead_unit=lead, co_units=[mu], deadline=dt.date(2026, 5, 1))
+    contribution = services.contribution_add(proposal=cooperating, actor=ministry, text="Ý kiến", file=("y-kien.pdf", PDF))
     return {"p_draft": draft, "p_received": received, "p_assigned": assigned, "p_answered": answered,
-            "p_attachment": attachment}
+            "p_attachment": attachment, "p_cooperating": cooperating, "p_contribution": contribution}

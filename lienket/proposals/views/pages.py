@@ -21,8 +21,8 @@ from lienket.users.models import MinistryUnit, Organisation
 from lienket.users.permissions import is_coordinator
 
 from .. import permissions, selectors, services
-from ..forms import FilterForm, ProposalForm, TransitionForm
-from ..models import ANSWERED_STATES, Attachment, Proposal, Status
+from ..forms import FilterForm, ProposalEditForm, ProposalForm, TransitionForm
+from ..models import ANSWERED_STATES, Attachment, Contribution, Proposal, Status
 from ..workflow import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -83,6 +83,9 @@ def render_detail(request: HttpRequest, proposal: Proposal, *, status: int = 200
         "endorsements": list(proposal.endorsements.select_related("unit")),
         "notes": selectors.internal_notes(user=user, proposal=proposal),
         "can_note": permissions.can_see_internal_notes(user),
+        "contributions": selectors.contributions(user=user, proposal=proposal),
+        "can_see_contributions": permissions.can_see_contributions(user),
+        "can_contribute": permissions.can_contribute(user, proposal), "can_edit": permissions.can_edit(user, proposal),
         "can_endorse": getattr(user, "is_authenticated", False) and permissions.endorse_refusal(user, proposal) is None,
         "can_attach": permissions.can_attach(user, proposal), "can_link": permissions.can_group(user),
         "attachments": list(proposal.attachments.all()), "ministry_units": ministry_units,
@@ -146,6 +149,46 @@ def create(request: HttpRequest) -> HttpResponse:
             return redirect("proposals:detail", pk=proposal.pk)
     status = 200 if request.method == "GET" else 422
     return render_page(request, "proposals/create.html", {"form": form, "error": error}, status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@refusals_as_pages
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft, prefilled; the same checks as writing it (services.proposal_update)."""
+    proposal = permissions.proposal_get_for_user(id=pk, user=request.user)
+    refusal = permissions.edit_refusal(request.user, proposal)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if proposal.status != Status.DRAFT:
+        raise services.not_editable(proposal)
+    initial = {"title": proposal.title, "body": proposal.body, "field": proposal.field, "kind": proposal.kind,
+               "legal_references": proposal.legal_references, "speaker": proposal.speaker, "speaker_role": proposal.speaker_role,
+               "conference": proposal.conference_id, "raised_on": proposal.raised_on.strftime("%d/%m/%Y"),
+               "previous": proposal.previous_id, "version": proposal.version}
+    form = ProposalEditForm(request.POST or None, initial=initial)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                previous = permissions.proposal_get_for_user(id=data["previous"], user=request.user) if data["previous"] else None
+                services.proposal_update(
+                    proposal=proposal, actor=request.user, expected_version=data["version"], title=data["title"],
+                    body=data["body"], field=data["field"], kind=data["kind"], legal_references=data["legal_references"],
+                    speaker=data["speaker"], speaker_role=data["speaker_role"], conference=data["conference"],
+                    raised_on=data["raised_on"], previous=previous,
+                )
+            except ApplicationError as exc:
+                if isinstance(exc, PermissionDenied):
+                    raise
+                error, status = exc.message, exc.status if exc.status in (404, 409, 422) else 422
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("proposals:detail", pk=proposal.pk)
+    return render_page(request, "proposals/create.html", {"form": form, "error": error, "p": proposal}, status)
 
 
 @login_required
@@ -216,6 +259,35 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         return error_page(request, exc)
     messages.success(request, _("The internal note was saved."))
     return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    """A co-operating unit gives its opinion (ý kiến phối hợp), with an optional file, to the lead unit."""
+    try:
+        proposal = permissions.proposal_get_for_user(id=pk, user=request.user)
+        services.contribution_add(proposal=proposal, actor=request.user, text=request.POST.get("text", ""),
+                                  file=_upload(request, "file"))
+    except ApplicationError as exc:
+        if isinstance(exc, PermissionDenied | NotFound) or exc.status == 409:
+            return error_page(request, exc)
+        return render_detail(request, Proposal.objects.select_related(*selectors.RELATED).get(pk=pk), status=422,
+                             error=exc.message, form_data=request.POST.dict())
+    messages.success(request, _("Your unit's opinion was sent to the lead unit."))
+    return redirect("proposals:detail", pk=pk)
+
+
+@require_GET
+@refusals_as_pages
+def contribution_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of a co-operating unit's opinion: Ministry staff only, like the opinion itself."""
+    contribution = Contribution.objects.filter(pk=pk).exclude(file="").first()
+    if contribution is None or not permissions.can_see_contributions(request.user):
+        raise NotFound(_("File %(id)s does not exist.") % {"id": pk})
+    permissions.proposal_get_for_user(id=contribution.proposal_id, user=request.user)
+    return FileResponse(contribution.file.open("rb"), as_attachment=True, filename=contribution.file_name,  # type: ignore[return-value]
+                        content_type=contribution.content_type)
 
 
 @login_required
