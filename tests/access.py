@@ -103,6 +103,7 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "products:create"): OWN_UNIT,
     ("GET", "products:edit"): OWN_UNIT,
     ("POST", "products:edit"): OWN_UNIT,
+    ("GET", "products:delete"): OWN_UNIT,  # the confirmation step
     ("POST", "products:delete"): OWN_UNIT,
     ("POST", "products:photo_add"): OWN_UNIT,
     ("POST", "products:photo_delete"): OWN_UNIT,
@@ -187,6 +188,7 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/products/{product_id}"): EVERYONE,
     ("POST", "/api/v1/products"): OWN_UNIT,
     ("PUT", "/api/v1/products/{product_id}"): OWN_UNIT,
+    ("DELETE", "/api/v1/products/{product_id}"): OWN_UNIT,
     ("GET", "/api/v1/proposals"): EVERYONE,  # anonymous: published answers only
     ("POST", "/api/v1/proposals"): OWN_UNIT,
     ("GET", "/api/v1/proposals/similar"): SIGNED_IN,

@@ -329,7 +329,8 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
     ("POST", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
                                 "data": lambda m: _product_form(m, name="Gốm Bát Tràng", version="1")},
-    ("POST", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("GET", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("POST", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}, "data": lambda m: {"version": "1"}},
     ("POST", "products:photo_add"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
                                      "data": lambda m: {"photo": __import__("django.core.files.uploadedfile", fromlist=["x"])
                                                         .SimpleUploadedFile("b.jpg", _jpeg(), "image/jpeg")}},
@@ -403,6 +404,8 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
                            "ocop_group": "luu_niem_trang_tri", "stars": 4, "score": 81, "decision_number": "1/QĐ-UBND",
                            "decision_date": "2025-01-06", "decision_issuer": "UBND TP Hà Nội"},
     },
+    ("DELETE", "/api/v1/products/{product_id}"): {"kwargs": lambda m: {"product_id": m.extra["product"].pk},
+                                                  "query": lambda m: {"version": 1}},
     ("POST", "/api/v1/proposals"): {"json": lambda m: {"title": "Kiến nghị mới", "body": "Nội dung", "field": "energy",
                                                        "kind": "policy", "unit": "01"}},
     ("GET", "/api/v1/proposals/similar"): {"query": lambda m: {"q": "dien mat troi"}},
