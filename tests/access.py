@@ -63,6 +63,10 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "library:document_create"): "D D D D A D D A",
     ("GET", "library:document_edit"): "D D D D A D D A",
     ("POST", "library:document_edit"): "D D D D A D D A",
+    ("GET", "library:relation_add"): "D D D D A D D A",  # the relations page and its document search
+    ("POST", "library:relation_add"): "D D D D A D D A",
+    ("GET", "library:relation_remove"): "D D D D A D D A",  # the confirmation step
+    ("POST", "library:relation_remove"): "D D D D A D D A",
     # analytics: published figures (accepted for everybody; a province also its own, marked)
     ("GET", "analytics:pivot"): EVERYONE,
     ("GET", "analytics:overview"): EVERYONE,

@@ -245,7 +245,7 @@ _HTML_KWARGS_NEEDED = {
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
     "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
-    "library:document_detail", "library:document_edit",
+    "library:document_detail", "library:document_edit", "library:relation_add", "library:relation_remove",
     "proposals:attachment", "proposals:detail", "proposals:answer_file", "proposals:transition", "proposals:endorse",
     "proposals:note", "proposals:attach", "proposals:link_previous",
     "cooperation:programme_detail", "cooperation:programme_edit", "cooperation:programme_status",
@@ -260,6 +260,20 @@ def _decree_pk() -> int:
     doc = document_find(number="32/2024/NĐ-CP")  # from the reference data
     assert doc is not None
     return doc.pk
+
+
+def _doc_pk(number: str) -> int:
+    from lienket.library.selectors import document_find
+
+    doc = document_find(number=number)  # from the reference data
+    assert doc is not None
+    return doc.pk
+
+
+def _decree_relation_pk() -> int:
+    from lienket.library.models import DocumentRelation
+
+    return DocumentRelation.objects.get(target_id=_decree_pk(), kind="guides").pk  # 14/2024/TT-BCT guides it
 
 
 def _coop(m: MatrixWorld) -> dict[str, Any]:
@@ -295,6 +309,11 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()},
                                         "data": lambda m: {"doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Sửa",
                                                            "status": "in_force", "visibility": "public", "version": "1"}},
+    ("GET", "library:relation_add"): {"kwargs": lambda m: {"pk": _decree_pk()}, "query": lambda m: {"q": "nghi dinh"}},
+    ("POST", "library:relation_add"): {"kwargs": lambda m: {"pk": _decree_pk()},
+                                       "data": lambda m: {"relation": "out:amends", "target": _doc_pk("09/2019/NĐ-CP")}},
+    ("GET", "library:relation_remove"): {"kwargs": lambda m: {"pk": _decree_pk(), "rid": _decree_relation_pk()}},
+    ("POST", "library:relation_remove"): {"kwargs": lambda m: {"pk": _decree_pk(), "rid": _decree_relation_pk()}},
     ("POST", "users:login"): {"data": lambda m: {"username": "nobody", "password": "wrong"}},
     ("POST", "users:password_change"): {"data": lambda m: {"old_password": "wrong", "new_password1": "x",
                                                              "new_password2": "y"}},
