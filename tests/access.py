@@ -63,6 +63,10 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "library:document_create"): "D D D D A D D A",
     ("GET", "library:document_edit"): "D D D D A D D A",
     ("POST", "library:document_edit"): "D D D D A D D A",
+    ("GET", "library:relation_add"): "D D D D A D D A",  # the relations page and its document search
+    ("POST", "library:relation_add"): "D D D D A D D A",
+    ("GET", "library:relation_remove"): "D D D D A D D A",  # the confirmation step
+    ("POST", "library:relation_remove"): "D D D D A D D A",
     # analytics: published figures (accepted for everybody; a province also its own, marked)
     ("GET", "analytics:pivot"): EVERYONE,
     ("GET", "analytics:overview"): EVERYONE,
@@ -103,6 +107,7 @@ HTML: dict[tuple[str, str], str] = {
     ("POST", "products:create"): OWN_UNIT,
     ("GET", "products:edit"): OWN_UNIT,
     ("POST", "products:edit"): OWN_UNIT,
+    ("GET", "products:delete"): OWN_UNIT,  # the confirmation step
     ("POST", "products:delete"): OWN_UNIT,
     ("POST", "products:photo_add"): OWN_UNIT,
     ("POST", "products:photo_delete"): OWN_UNIT,
@@ -191,6 +196,7 @@ API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/products/{product_id}"): EVERYONE,
     ("POST", "/api/v1/products"): OWN_UNIT,
     ("PUT", "/api/v1/products/{product_id}"): OWN_UNIT,
+    ("DELETE", "/api/v1/products/{product_id}"): OWN_UNIT,
     ("GET", "/api/v1/proposals"): EVERYONE,  # anonymous: published answers only
     ("POST", "/api/v1/proposals"): OWN_UNIT,
     ("GET", "/api/v1/proposals/similar"): SIGNED_IN,

@@ -245,7 +245,7 @@ _HTML_KWARGS_NEEDED = {
     "reporting:values_save", "reporting:value_history", "reporting:submission_transition", "reporting:completeness",
     "reporting:import_detail", "reporting:import_apply", "users:token_revoke",
     "products:detail", "products:photo", "products:edit", "products:delete", "products:photo_add", "products:photo_delete",
-    "library:document_detail", "library:document_edit",
+    "library:document_detail", "library:document_edit", "library:relation_add", "library:relation_remove",
     "proposals:attachment", "proposals:detail", "proposals:answer_file", "proposals:transition", "proposals:endorse",
     "proposals:note", "proposals:attach", "proposals:link_previous", "proposals:edit", "proposals:contribute",
     "proposals:contribution_file",
@@ -261,6 +261,20 @@ def _decree_pk() -> int:
     doc = document_find(number="32/2024/NĐ-CP")  # from the reference data
     assert doc is not None
     return doc.pk
+
+
+def _doc_pk(number: str) -> int:
+    from lienket.library.selectors import document_find
+
+    doc = document_find(number=number)  # from the reference data
+    assert doc is not None
+    return doc.pk
+
+
+def _decree_relation_pk() -> int:
+    from lienket.library.models import DocumentRelation
+
+    return DocumentRelation.objects.get(target_id=_decree_pk(), kind="guides").pk  # 14/2024/TT-BCT guides it
 
 
 def _coop(m: MatrixWorld) -> dict[str, Any]:
@@ -296,6 +310,11 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("POST", "library:document_edit"): {"kwargs": lambda m: {"pk": _decree_pk()},
                                         "data": lambda m: {"doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Sửa",
                                                            "status": "in_force", "visibility": "public", "version": "1"}},
+    ("GET", "library:relation_add"): {"kwargs": lambda m: {"pk": _decree_pk()}, "query": lambda m: {"q": "nghi dinh"}},
+    ("POST", "library:relation_add"): {"kwargs": lambda m: {"pk": _decree_pk()},
+                                       "data": lambda m: {"relation": "out:amends", "target": _doc_pk("09/2019/NĐ-CP")}},
+    ("GET", "library:relation_remove"): {"kwargs": lambda m: {"pk": _decree_pk(), "rid": _decree_relation_pk()}},
+    ("POST", "library:relation_remove"): {"kwargs": lambda m: {"pk": _decree_pk(), "rid": _decree_relation_pk()}},
     ("POST", "users:login"): {"data": lambda m: {"username": "nobody", "password": "wrong"}},
     ("POST", "users:password_change"): {"data": lambda m: {"old_password": "wrong", "new_password1": "x",
                                                              "new_password2": "y"}},
@@ -330,7 +349,8 @@ HTML_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
     ("GET", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
     ("POST", "products:edit"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
                                 "data": lambda m: _product_form(m, name="Gốm Bát Tràng", version="1")},
-    ("POST", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("GET", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}},
+    ("POST", "products:delete"): {"kwargs": lambda m: {"pk": m.extra["product"].pk}, "data": lambda m: {"version": "1"}},
     ("POST", "products:photo_add"): {"kwargs": lambda m: {"pk": m.extra["product"].pk},
                                      "data": lambda m: {"photo": __import__("django.core.files.uploadedfile", fromlist=["x"])
                                                         .SimpleUploadedFile("b.jpg", _jpeg(), "image/jpeg")}},
@@ -410,6 +430,8 @@ API_REQUESTS: dict[tuple[str, str], dict[str, Build]] = {
                            "ocop_group": "luu_niem_trang_tri", "stars": 4, "score": 81, "decision_number": "1/QĐ-UBND",
                            "decision_date": "2025-01-06", "decision_issuer": "UBND TP Hà Nội"},
     },
+    ("DELETE", "/api/v1/products/{product_id}"): {"kwargs": lambda m: {"product_id": m.extra["product"].pk},
+                                                  "query": lambda m: {"version": 1}},
     ("POST", "/api/v1/proposals"): {"json": lambda m: {"title": "Kiến nghị mới", "body": "Nội dung", "field": "energy",
                                                        "kind": "policy", "unit": "01"}},
     ("GET", "/api/v1/proposals/similar"): {"query": lambda m: {"q": "dien mat troi"}},

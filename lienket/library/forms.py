@@ -33,3 +33,30 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["issue_date"].label = _("Issue date")
         self.fields["effective_date"].label = _("Effective date")
+
+
+# Which way a new relation reads, from the document whose page it is added on: "out:amends" = this document amends
+# the chosen one; "in:amends" = the chosen one amends this document.
+RELATION_CHOICES = [
+    ("out:guides", _("guides")), ("out:amends", _("amends")), ("out:replaces", _("replaces")),
+    ("in:guides", _("is guided by")), ("in:amends", _("is amended by")), ("in:replaces", _("is replaced by")),
+]
+
+
+class RelationForm(forms.Form):
+    """Adding a relation on a document's page: how it relates, to which document (chosen among the search
+    results), from when, with a note. The rules (not itself, not twice) are the service's."""
+
+    relation = forms.ChoiceField(label=_("This document"), choices=RELATION_CHOICES)
+    target = forms.IntegerField(label=_("Document"), min_value=1, max_value=2**31 - 1,
+                                error_messages={"required": _("Search for the document and choose it in the list.")})
+    effective_date = _date()
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["effective_date"].label = _("From")
+
+    def direction_and_kind(self) -> tuple[str, str]:
+        direction, kind = self.cleaned_data["relation"].split(":")
+        return direction, kind

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lienket.core.errors import NotFound
 from lienket.core.text import nfc
+from lienket.search.selectors import search_for_user
 from lienket.search.values import SearchDocument
 
 from . import permissions
@@ -128,12 +129,44 @@ def document_relations(*, document: Document, user: Any) -> list[dict[str, Any]]
     visible = permissions.visible_documents(user)
     out: list[dict[str, Any]] = []
     for rel in DocumentRelation.objects.filter(source=document, target__in=visible).select_related("target"):
-        out.append({"kind": rel.kind, "direction": "out", "label": rel.get_kind_display(), "document": rel.target,
+        out.append({"id": rel.pk, "kind": rel.kind, "direction": "out", "label": rel.get_kind_display(), "document": rel.target,
                     "effective_date": rel.effective_date, "note": rel.note})
     for rel in DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source"):
-        out.append({"kind": rel.kind, "direction": "in", "label": INVERSE_LABELS[RelationKind(rel.kind)], "document": rel.source,
+        out.append({"id": rel.pk, "kind": rel.kind, "direction": "in", "label": INVERSE_LABELS[RelationKind(rel.kind)],
+                    "document": rel.source,
                     "effective_date": rel.effective_date, "note": rel.note})
     return out
+
+
+def relation_get_for_document(*, document: Document, relation_id: int) -> DocumentRelation:
+    """A relation of `document` (either side); NotFound otherwise."""
+    rel = (DocumentRelation.objects.select_related("source", "target")
+           .filter(Q(source=document) | Q(target=document), pk=relation_id).first())
+    if rel is None:
+        raise NotFound(_("This relation does not exist (any more)."))
+    return rel
+
+
+def relation_candidates(*, document: Document, q: str, user: Any, limit: int = 20) -> list[Document]:
+    """Documents `document` may be related to, for the editor's search field: those whose number contains what was
+    typed (`32/2024`, `nd-cp`), then the search index's matches (accents, case and typos aside: `nghi dinh cum cong
+    nghiep`), only those `user` may see, never `document` itself."""
+    q = nfc(q or "").strip()[:200]
+    if not q:
+        return []
+    visible = permissions.visible_documents(user).exclude(pk=document.pk)
+    found: list[Document] = []
+    key = number_key(q)
+    if key and any(ch.isdigit() for ch in q):
+        found = list(visible.filter(number_key__contains=key).order_by("-issue_date", "number", "pk")[:limit])
+    hits = search_for_user(user=user, q=q, kinds=["document"], limit=limit).hits
+    ids = [int(h.key) for h in hits if h.key.isdigit()]
+    by_id = {d.pk: d for d in visible.filter(pk__in=ids)}
+    for pk in ids:
+        doc = by_id.get(pk)
+        if doc is not None and doc not in found:
+            found.append(doc)
+    return found[:limit]
 
 
 def document_issuers() -> list[str]:

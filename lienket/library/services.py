@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lienket.core.audit import audit_log, snapshot
-from lienket.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lienket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lienket.core.text import nfc
 from lienket.search.services import search_index_upsert
 
@@ -144,27 +144,61 @@ def document_update(*, actor: Any, document: Document, version: int, data: dict[
     return doc
 
 
+def _relation_words(kind: str) -> str:
+    return str(RelationKind(kind).label)
+
+
 @transaction.atomic
 def relation_add(*, actor: Any, source: Document, target: Document, kind: str,
                  effective_date: dt.date | None = None, note: str = "") -> DocumentRelation:
-    """`source` guides / amends / replaces `target`."""
+    """`source` guides / amends / replaces `target`. Refused with a specific code: an unknown kind
+    (`document_relation_invalid`), a document related to itself (`document_relation_self`), a relation already
+    recorded either way (`document_relation_exists`, 409)."""
     _check_editor(actor)
-    if kind not in RelationKind.values or source.pk == target.pk:
+    if kind not in RelationKind.values:
         raise ValidationFailed(_("A document relates to another document: guides, amends or replaces."),
+                               details={"field": "kind"}, code=ErrorCode.DOCUMENT_RELATION_INVALID)
+    if source.pk == target.pk:
+        raise ValidationFailed(_("A document cannot be related to itself; choose another document."),
+                               details={"field": "target"}, code=ErrorCode.DOCUMENT_RELATION_SELF)
+    if effective_date is not None and not isinstance(effective_date, dt.date):
+        raise ValidationFailed(_("Invalid date."), details={"field": "effective_date"}, code=ErrorCode.DOCUMENT_DATES_INVALID)
+    note = nfc(note or "").strip()
+    if len(note) > DocumentRelation._meta.get_field("note").max_length:  # type: ignore[operator]
+        raise ValidationFailed(_("The note is too long (at most 300 characters)."), details={"field": "note"},
                                code=ErrorCode.DOCUMENT_RELATION_INVALID)
+    values = {"source": display(source), "relation": _relation_words(kind), "target": display(target)}
+    if DocumentRelation.objects.filter(source=source, target=target, kind=kind).exists():
+        raise Conflict(_("This relation is already recorded: %(source)s %(relation)s %(target)s.") % values,
+                       details={"field": "target"}, code=ErrorCode.DOCUMENT_RELATION_EXISTS)
     if DocumentRelation.objects.filter(source=target, target=source, kind=kind).exists():
-        raise ValidationFailed(_("The reverse relation already exists."), code=ErrorCode.DOCUMENT_RELATION_INVALID)
-    rel, created = DocumentRelation.objects.get_or_create(
-        source=source, target=target, kind=kind, defaults={"effective_date": effective_date, "note": nfc(note)}
-    )
-    if created:
-        audit_log(actor=actor, action=AuditAction.DOCUMENT_RELATION_ADD, obj=rel, after=snapshot(rel))
+        raise Conflict(_("The reverse relation is already recorded: %(target)s %(relation)s %(source)s.") % values,
+                       details={"field": "target"}, code=ErrorCode.DOCUMENT_RELATION_EXISTS)
+    try:
+        with transaction.atomic():
+            rel = DocumentRelation.objects.create(source=source, target=target, kind=kind, effective_date=effective_date,
+                                                  note=note)
+    except IntegrityError as exc:  # recorded by someone else meanwhile
+        raise Conflict(_("This relation is already recorded: %(source)s %(relation)s %(target)s.") % values,
+                       details={"field": "target"}, code=ErrorCode.DOCUMENT_RELATION_EXISTS) from exc
+    audit_log(actor=actor, action=AuditAction.DOCUMENT_RELATION_ADD, obj=rel, object_repr=f"{display(source)} {kind} {display(target)}",
+              after=snapshot(rel))
     return rel
 
 
+def display(doc: Document) -> str:
+    """`Nghị định 32/2024/NĐ-CP` (type and number), or the title of a document without a number."""
+    return f"{doc.get_doc_type_display()} {doc.number}" if doc.number else doc.title[:80]
+
+
 @transaction.atomic
-def relation_remove(*, actor: Any, relation: DocumentRelation) -> None:
+def relation_remove(*, actor: Any, relation_id: int) -> None:
+    """Remove a relation (both of its documents stay); NotFound when it is gone already."""
     _check_editor(actor)
+    relation = DocumentRelation.objects.select_for_update().select_related("source", "target").filter(pk=relation_id).first()
+    if relation is None:
+        raise NotFound(_("This relation does not exist (any more)."), code=ErrorCode.DOCUMENT_RELATION_NOT_FOUND)
     before = snapshot(relation)
-    audit_log(actor=actor, action=AuditAction.DOCUMENT_RELATION_REMOVE, obj=relation, before=before)
+    audit_log(actor=actor, action=AuditAction.DOCUMENT_RELATION_REMOVE, obj=relation,
+              object_repr=f"{display(relation.source)} {relation.kind} {display(relation.target)}", before=before)
     relation.delete()

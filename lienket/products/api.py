@@ -102,3 +102,12 @@ def product_update(request: HttpRequest, body: ProductUpdateIn, product_id: int 
     product = services.product_update(actor=request.user, product_id=product_id, data=_input(body), version=body.version)
     product.refresh_from_db()
     return _out(Product.objects.select_related("unit", "producer").get(pk=product.pk), request.user)
+
+
+@router.delete("/{product_id}", response={204: None, **ERRORS}, auth=authenticated, summary="Delete a product")
+def product_delete(request: HttpRequest, product_id: int = id_path("Product id"),
+                   version: int | None = Query(None, ge=1, le=2**31 - 1, description="The version you read")) -> Any:
+    """Delete a product with its photos (and its producer when it makes nothing else). `version` must be the one
+    you read: 409 if it changed, 422 `version_required` when missing."""
+    services.product_delete(actor=request.user, product_id=product_id, version=version)
+    return Status(204, None)

@@ -10,6 +10,7 @@ class AuditAction(StrEnum):
     """`<object>.<verb>`, as stored in AuditEntry.action."""
 
     PRODUCER_CREATE = "producer.create"
+    PRODUCER_DELETE = "producer.delete"
     PRODUCER_UPDATE = "producer.update"
     PRODUCT_CREATE = "product.create"
     PRODUCT_DELETE = "product.delete"
@@ -49,3 +50,4 @@ class ErrorCode(StrEnum):
     TOO_MANY_PHOTOS = "too_many_photos"
     UNIT_REQUIRED = "unit_required"
     UNKNOWN_UNIT = "unknown_unit"
+    VERSION_REQUIRED = "version_required"

@@ -60,6 +60,20 @@ def product_search(
     return qs.order_by("-stars", "name_folded", "id")
 
 
+@dataclass
+class DeletionPreview:
+    """What deleting a product removes with it: its photos, and its producer when it makes nothing else."""
+
+    product: Product
+    photos: int
+    producer_removed: bool
+
+
+def product_deletion_preview(product: Product) -> DeletionPreview:
+    return DeletionPreview(product=product, photos=product.photos.count(),
+                           producer_removed=not product.producer.products.exclude(pk=product.pk).exists())
+
+
 def product_certificate_status(product: Product, *, on: dt.date | None = None) -> CertificateStatus:
     return certificate_status(product.certificate_valid_until, today=on or clock.today())
 

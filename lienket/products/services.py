@@ -79,6 +79,40 @@ def producer_upsert(*, actor: Any, data: ProductInput, is_sample: bool = False) 
     return producer
 
 
+def _producer_rename(*, actor: Any, data: ProductInput, product: Product) -> Producer | None:
+    """Editing a product whose producer is named differently now: when that producer makes this product only and no
+    other producer of the unit has the new name, it is the producer that was renamed — its row is updated (name,
+    and the address and contact given), audited, and returned. Otherwise None: the product moves to the producer of
+    that name (created when new) and the one it leaves is removed if it has nothing left (producer_remove_if_orphaned)."""
+    producer = Producer.objects.select_for_update().filter(pk=product.producer_id).first()
+    if producer is None or producer.name == data.producer_name or producer.unit_id != getattr(data.unit, "pk", None):
+        return None
+    if producer.products.exclude(pk=product.pk).exists():
+        return None
+    if Producer.objects.filter(unit=data.unit, name_folded=fold(data.producer_name)).exclude(pk=producer.pk).exists():
+        return None
+    before = snapshot(producer)
+    producer.name = data.producer_name
+    for field, value in {"address": data.producer_address, "contact": data.producer_contact}.items():
+        if value:
+            setattr(producer, field, value)
+    producer.contact_public = data.contact_public
+    producer.save()
+    audit_log(actor=actor, action=AuditAction.PRODUCER_UPDATE, obj=producer, before=before, after=snapshot(producer))
+    return producer
+
+
+def producer_remove_if_orphaned(*, actor: Any, producer_id: int) -> bool:
+    """Remove the producer if no product names it any more (audited); inside the caller's transaction, the row
+    locked so a concurrent save cannot attach a product to it meanwhile. True when removed."""
+    producer = Producer.objects.select_for_update().filter(pk=producer_id).first()
+    if producer is None or producer.products.exists():
+        return False
+    audit_log(actor=actor, action=AuditAction.PRODUCER_DELETE, obj=producer, before=snapshot(producer))
+    producer.delete()
+    return True
+
+
 def _apply(product: Product, data: ProductInput) -> None:
     for field in PRODUCT_FIELDS:
         setattr(product, field, getattr(data, field))
@@ -100,7 +134,10 @@ def product_write(*, actor: Any, data: ProductInput, product: Product | None = N
         raise ValidationFailed(_("A product stays with its administrative unit; create it again under the other unit."),
                                {"field": "unit"}, code=ErrorCode.UNIT_REQUIRED)
     product_validate(data)
-    producer = producer_upsert(actor=actor, data=data, is_sample=is_sample)
+    previous_producer_id = product.producer_id if product is not None else None
+    producer = None if product is None else _producer_rename(actor=actor, data=data, product=product)
+    if producer is None:
+        producer = producer_upsert(actor=actor, data=data, is_sample=is_sample)
     creating = product is None
     target = Product(unit=data.unit, created_by=actor if getattr(actor, "is_authenticated", False) else None,
                      is_sample=is_sample) if product is None else product
@@ -119,6 +156,8 @@ def product_write(*, actor: Any, data: ProductInput, product: Product | None = N
         raise _duplicate(data) from None
     audit_log(actor=actor, action=AuditAction.PRODUCT_CREATE if creating else AuditAction.PRODUCT_UPDATE, obj=target,
               before=before, after=snapshot(target))
+    if previous_producer_id is not None and previous_producer_id != producer.pk:
+        producer_remove_if_orphaned(actor=actor, producer_id=previous_producer_id)
     search_index_upsert(document=selectors.search_document(target))
     return target
 
@@ -144,16 +183,25 @@ def product_update(*, actor: Any, product_id: int, data: ProductInput, version: 
 
 
 @transaction.atomic(durable=True)
-def product_delete(*, actor: Any, product_id: int) -> None:
+def product_delete(*, actor: Any, product_id: int, version: int | None) -> None:
+    """Delete a product, its photos (files removed once committed) and its producer when it made nothing else.
+    `version` is the one the user confirmed: if someone saved in between, 409 and nothing is deleted."""
     product = Product.objects.select_for_update().select_related("unit").filter(pk=product_id).first()
     if product is None or not permissions.can_see_product(actor, product):
         raise NotFound(_("Product %(id)s does not exist.") % {"id": product_id}, code=ErrorCode.PRODUCT_NOT_FOUND)
     _refuse_unless_manager(actor, product.unit)
+    if version is None:
+        raise ValidationFailed(_("Give the version of the product you are deleting (reload the page)."),
+                               {"field": "version"}, code=ErrorCode.VERSION_REQUIRED)
     names = [n for p in product.photos.all() for n in (p.image, p.thumbnail)]
     before = snapshot(product)
+    if not Product.objects.filter(pk=product.pk, version=version).delete()[0]:
+        raise Conflict(_("Someone else changed this product since you opened it (version %(now)s, yours %(yours)s). "
+                         "Reload it before deleting.") % {"now": product.version, "yours": version},
+                       {"version": product.version}, code=ErrorCode.STALE_VERSION)
     audit_log(actor=actor, action=AuditAction.PRODUCT_DELETE, obj=product, before=before)
+    producer_remove_if_orphaned(actor=actor, producer_id=product.producer_id)
     search_index_remove(kind="product", key=str(product.pk))
-    product.delete()
     transaction.on_commit(lambda: _storage_delete(names))
 
 

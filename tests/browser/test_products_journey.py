@@ -90,3 +90,20 @@ def test_officer_opens_the_product_form_and_the_import_page(page, reference_data
     page.goto("/san-pham/nhap/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nhập sản phẩm từ Excel")
     _shot(page, "import")
+
+
+def test_officer_deletes_a_product_after_confirming(page, reference_data, clock):
+    load_sample_products()
+    create_demo_users()
+    tea = Product.objects.get(name__startswith="Chè xanh")
+    login(page, "phutho.canbo", "LienKet@2025")
+    page.goto(f"/san-pham/{tea.pk}/sua/")
+    page.get_by_test_id("delete-link").click()
+    # The confirmation shows what goes; nothing is deleted yet
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xóa sản phẩm")
+    expect(page.get_by_test_id("delete-preview")).to_contain_text(tea.name)
+    assert Product.objects.filter(pk=tea.pk).exists()
+    _shot(page, "product-delete-confirm")
+    page.get_by_test_id("confirm-delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sản phẩm địa phương")
+    assert not Product.objects.filter(pk=tea.pk).exists()

@@ -148,12 +148,18 @@ def test_relations_are_validated(coordinator) -> None:  # type: ignore[no-untype
     decree = services.document_create(actor=coordinator, data=DECREE)
     circular = services.document_create(actor=coordinator, data={**DECREE, "doc_type": "circular", "number": "14/2024/TT-BCT"})
     services.relation_add(actor=coordinator, source=circular, target=decree, kind="guides")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as self_relation:
         services.relation_add(actor=coordinator, source=decree, target=decree, kind="amends")
-    with pytest.raises(ValidationFailed):
+    assert self_relation.value.code == "document_relation_self"
+    with pytest.raises(Conflict) as reverse_relation:
         services.relation_add(actor=coordinator, source=decree, target=circular, kind="guides")
-    with pytest.raises(ValidationFailed):
+    assert reverse_relation.value.code == "document_relation_exists"
+    with pytest.raises(Conflict) as twice:
+        services.relation_add(actor=coordinator, source=circular, target=decree, kind="guides")
+    assert twice.value.code == "document_relation_exists"
+    with pytest.raises(ValidationFailed) as unknown:
         services.relation_add(actor=coordinator, source=circular, target=decree, kind="likes")
+    assert unknown.value.code == "document_relation_invalid"
     assert DocumentRelation.objects.count() == 1
 
 

@@ -23,5 +23,5 @@ def test_a_product_is_in_the_search_index_as_soon_as_it_is_saved_and_leaves_it_w
     assert entry.visibility == ("public" if product.is_published else "unit")
     assert entry.unit_id == w.phutho.pk
     # when deleted, it leaves the index
-    services.product_delete(actor=officer, product_id=product.pk)
+    services.product_delete(actor=officer, product_id=product.pk, version=product.version)
     assert not SearchEntry.objects.filter(kind="product", key=str(product.pk)).exists()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lienket.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from lienket.regions.models import AdminUnit
 
-from .. import images, permissions, services
+from .. import images, permissions, selectors, services
 from ..forms import PhotoForm, ProductForm
 from .common import refusals_as_pages
 
@@ -79,14 +79,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
+def _version(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @refusals_as_pages
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step (what will be deleted); POST: delete the version that was confirmed."""
     product = permissions.product_get_for_manager(id=pk, user=request.user)
-    services.product_delete(actor=request.user, product_id=product.pk)
-    messages.success(request, _("The product “%(name)s” was deleted.") % {"name": product.name})
-    return redirect("products:catalogue")
+    if request.method == "POST":
+        services.product_delete(actor=request.user, product_id=product.pk, version=_version(request.POST.get("version")))
+        messages.success(request, _("The product “%(name)s” was deleted.") % {"name": product.name})
+        return redirect("products:catalogue")
+    return render(request, "products/delete.html", {"preview": selectors.product_deletion_preview(product),
+                                                    "product": product})
 
 
 @login_required
