@@ -137,6 +137,8 @@ def _page(request: HttpRequest, template: str, build: Callable[[], dict[str, Any
 
 def _content(request: HttpRequest, template: str, build: Callable[[], dict[str, Any]],
              title: Callable[[dict[str, Any]], str]) -> tuple[Content, int]:
+    """The page's own part and its status. It is shared by every viewer of the published figures: the content
+    templates use nothing of the viewer or of the request (no CSRF token, nonce or name — those are the shell's)."""
     try:
         context = build()
         status = 200
