@@ -4,15 +4,21 @@ the public statistics page (/thong-ke/, accepted figures only, with source and a
 from __future__ import annotations
 
 import hashlib
-import uuid
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from lienket.core import clock
@@ -47,23 +53,120 @@ def _table(user: Any, **params: str) -> Table:
     return analytics_table(user=user, query=query_parse(q), lang=lang())
 
 
-def _page(request: HttpRequest, template: str, build: Any) -> HttpResponse:
-    """The page. For viewers of the published figures its content (between the header and the footer, which carry
-    the viewer's name and CSRF token) is cached under the figures' version, replaced on every accept/reopen — a
-    busy dashboard is computed and rendered once per change of the data, and stays fresh."""
-    public = published_cache() and figures_view_is_public(request.user)
-    key = uuid.uuid4().hex  # a private view: a key nobody asks for again, kept 0 s
-    if public:
-        key = hashlib.sha256(repr((figures_version(), lang(), request.path, sorted(request.GET.lists()))).encode()).hexdigest()
-    meta = {"figures_key": key, "fragment_seconds": CACHE_SECONDS if public else 0}
-    if public:  # one round trip to the shared cache: the fragment itself, handed to the template as it is
-        fragment = cache.get(make_template_fragment_key("analytics_page", [key]))
-        if fragment is not None:
-            return render(request, template, {**meta, "page_fragment": mark_safe(fragment)})  # our own rendered HTML
+@dataclass(frozen=True)
+class Content:
+    """A page's own part (between the site's header and footer) and its title."""
+
+    html: str
+    title: str
+
+
+class _Memo:
+    """A small least-recently-used memo of this process (a gunicorn worker's), bounded in entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+# Content of the published figures, by (figures' version, language, page, parameters): filled from the shared cache.
+CONTENTS = _Memo(256)
+# Whole pages as an anonymous visitor gets them, by (that key, full path), with the per-request parts left as
+# placeholders: the CSRF token (a fresh one per response, as {% csrf_token %} gives) and the CSP nonce, if used.
+PAGES = _Memo(256)
+CSRF_PLACEHOLDER = "lkcsrf" + secrets.token_hex(29)  # 64 characters, like a token, never one
+NONCE_PLACEHOLDER = "lknonce" + secrets.token_hex(8)
+
+
+def _page(request: HttpRequest, template: str, build: Callable[[], dict[str, Any]], *,
+          title: Callable[[dict[str, Any]], str], chart: bool = False) -> HttpResponse:
+    """The page: `template`'s content (from `build()`'s context) inside the site's shell (analytics/_page.html).
+
+    For viewers of the published figures (everybody but a province's own people) the content is cached under the
+    figures' version, which the workflow replaces on every accept/reopen: computed and rendered once per change of
+    the data, and fresh as soon as it changes. Read on each request: the version (one round trip to the shared
+    cache); then the content from this process' memo, or the shared cache, or built. An anonymous visitor's whole
+    page is memoised too — it differs from another's only by the CSRF token (and a CSP nonce, if a template used
+    one), put in per response. A signed-in viewer's shell (name, menu, log-out form) is rendered per request."""
+    shell = {"chart": chart}
+    if not (published_cache() and figures_view_is_public(request.user)):
+        content, status = _content(request, template, build, title)
+        return _render(request, content, shell, status)
+    key = hashlib.sha256(repr((figures_version(), lang(), request.path, sorted(request.GET.lists()))).encode()).hexdigest()
+    anonymous = not request.user.is_authenticated and not _has_messages(request)
+    if anonymous and (page := PAGES.get((key, request.get_full_path()))) is not None:
+        return _personal(request, page)
+    content = CONTENTS.get(key)
+    if content is None:
+        content = cache.get(f"analytics:page:{key}")
+        if content is None:
+            content, status = _content(request, template, build, title)
+            if status != 200:  # a refusal (bad parameter, no such unit) is never cached
+                return _render(request, content, shell, status)
+            cache.set(f"analytics:page:{key}", content, CACHE_SECONDS)
+        CONTENTS.put(key, content)
+    if not anonymous:
+        return _render(request, content, shell, 200)
+    html: str = render_to_string("analytics/_page.html", {**_shell_context(content, shell), "csrf_token": CSRF_PLACEHOLDER},
+                            request)
+    nonce = getattr(request, "_csp_nonce", None)  # django-csp: set once a template asked for request.csp_nonce
+    if isinstance(nonce, str):
+        html = html.replace(nonce, NONCE_PLACEHOLDER)
+    PAGES.put((key, request.get_full_path()), html)
+    return _personal(request, html)
+
+
+def _content(request: HttpRequest, template: str, build: Callable[[], dict[str, Any]],
+             title: Callable[[dict[str, Any]], str]) -> tuple[Content, int]:
+    """The page's own part and its status. It is shared by every viewer of the published figures: the content
+    templates use nothing of the viewer or of the request (no CSRF token, nonce or name — those are the shell's)."""
     try:
-        return render(request, template, {**build(), **meta})
+        context = build()
+        status = 200
     except ApplicationError as exc:
-        return render(request, template, {"error": exc.message, **meta}, status=400 if exc.status != 404 else 404)
+        context, status = {"error": exc.message}, 400 if exc.status != 404 else 404
+    return Content(html=render_to_string(template, context, request), title=title(context)), status
+
+
+def _shell_context(content: Content, shell: dict[str, Any]) -> dict[str, Any]:
+    return {**shell, "page_title": content.title, "page_content": mark_safe(content.html)}  # our own rendered HTML
+
+
+def _render(request: HttpRequest, content: Content, shell: dict[str, Any], status: int) -> HttpResponse:
+    return render(request, "analytics/_page.html", _shell_context(content, shell), status=status)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Whether messages wait to be shown (the shell lists them): such a page is rendered, not memoised."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _personal(request: HttpRequest, page: str) -> HttpResponse:
+    """An anonymous visitor's memoised page with this response's own CSRF token (and CSP nonce)."""
+    html = page.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        html = html.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))  # type: ignore[attr-defined]
+    return HttpResponse(html)
 
 
 def _codes(inds: list[Indicator], *, summable: bool) -> str:
@@ -97,7 +200,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 for threshold in ("100", "110")
             ]
         return ctx
-    return _page(request, "analytics/overview.html", build)
+    return _page(request, "analytics/_overview.html", build, title=lambda _c: gettext("Regional overview"), chart=True)
 
 
 @require_GET
@@ -121,42 +224,43 @@ def unit_page(request: HttpRequest, key: str) -> HttpResponse:
         return {"unit": unit, "period": period, "series": series, "figure": figure_json(series, one_measure=True),
                 "ranks": list(zip(rank.columns, own_rank.cells, strict=True)) if own_rank else [],
                 "plan": list(zip(plan.columns, plan.rows[0].cells, strict=True)) if plan.rows else []}
-    return _page(request, "analytics/unit.html", build)
+    return _page(request, "analytics/_unit.html", build, title=lambda c: c["unit"].name if "unit" in c else gettext("Unit"),
+                 chart=True)
+
+
+def _by_unit(request: HttpRequest) -> dict[str, Any]:
+    """Rankings' and the map's common part: one indicator (the first key one by default), one period and measure,
+    by unit across the northern region, and the choices of the form."""
+    period = _period(request)
+    inds = key_indicators()
+    indicator = request.GET.get("indicator") or (inds[0].code if inds else "")
+    measure = request.GET.get("measure") or "value"
+    table = _table(request.user, indicator=indicator, period=period, group="north", by="unit", measure=measure)
+    return {"table": table, "period": period, "indicator": indicator, "measure": measure, "indicators": inds}
 
 
 @require_GET
 def rankings(request: HttpRequest) -> HttpResponse:
     """Units ranked by an indicator's value (or change), highest first."""
     def build() -> dict[str, Any]:
-        period = _period(request)
-        inds = key_indicators()
-        indicator = request.GET.get("indicator") or (inds[0].code if inds else "")
-        measure = request.GET.get("measure") or "value"
-        table = _table(request.user, indicator=indicator, period=period, group="north", by="unit", measure=measure)
-        rows = sorted((r for r in table.rows if r.kind == "unit"),
-                      key=lambda r: (r.cells[0].value is None, -(r.cells[0].value or 0)))
-        return {"table": table, "ranked": rows, "period": period, "indicator": indicator, "measure": measure,
-                "indicators": inds}
-    return _page(request, "analytics/rankings.html", build)
+        ctx = _by_unit(request)
+        ctx["ranked"] = sorted((r for r in ctx["table"].rows if r.kind == "unit"),
+                               key=lambda r: (r.cells[0].value is None, -(r.cells[0].value or 0)))
+        return ctx
+    return _page(request, "analytics/_rankings.html", build, title=lambda _c: gettext("Rankings"))
 
 
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
     """The tile-grid map of one indicator and period, coloured by the chosen measure."""
     def build() -> dict[str, Any]:
-        period = _period(request)
-        inds = key_indicators()
-        indicator = request.GET.get("indicator") or (inds[0].code if inds else "")
-        measure = request.GET.get("measure") or "value"
-        table = _table(request.user, indicator=indicator, period=period, group="north", by="unit", measure=measure)
-        day = table.query.periods[-1].end
-        after = day >= MERGER
+        ctx = _by_unit(request)
+        after = ctx["table"].query.periods[-1].end >= MERGER
         uploaded = next((b for b in Boundaries.objects.order_by("-valid_on", "-uploaded_at")
                          if (b.valid_on >= MERGER) == after), None)
-        drawn = boundary_map(table, uploaded) if uploaded is not None else tile_map(table)
-        return {"map": drawn, "table": table, "period": period, "indicator": indicator, "measure": measure,
-                "indicators": inds}
-    return _page(request, "analytics/map.html", build)
+        ctx["map"] = boundary_map(ctx["table"], uploaded) if uploaded is not None else tile_map(ctx["table"])
+        return ctx
+    return _page(request, "analytics/_map.html", build, title=lambda _c: gettext("Map"))
 
 
 @require_GET
@@ -171,7 +275,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             e.pk for e in _units(table)], period_codes=[period])
         return {"table": table, "period": period, "units": units,
                 "accepted": {r.key: accepted.get((u.pk, period)) for r, u in _row_units(table)}}
-    return _page(request, "analytics/public.html", build)
+    return _page(request, "analytics/_public.html", build, title=lambda _c: gettext("Published statistics"))
 
 
 def _row_units(table: Table) -> list[tuple[Any, Any]]:
