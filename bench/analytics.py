@@ -198,6 +198,7 @@ def _freshness(info: Any) -> str:
                 if table.rows[0].cells[0].value is not None and accepted_at:
                     seen["t"] = time.perf_counter()
                     return
+                time.sleep(0.001)  # a poll a millisecond: a tight loop would hold the GIL from the accepting thread
         finally:
             connections.close_all()
 

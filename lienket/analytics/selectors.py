@@ -129,11 +129,18 @@ class Cell:
 
 
 def measure_uom(indicator: Indicator, measure: str, lang: str = "vi") -> str:
+    if measure in ("yoy", "plan_pct", "share"):
+        return "%"
+    if measure == "rank":
+        return _("rank")
+    if measure == "count_above":
+        return _("units")
     uom = indicator.uom(lang)
-    return {
-        "yoy": "%", "plan_pct": "%", "share": "%", "rank": _("rank"), "count_above": _("units"),
-        "per_capita": _("%(uom)s per person") % {"uom": uom}, "per_km2": _("%(uom)s per km²") % {"uom": uom},
-    }.get(measure, uom)
+    if measure == "per_capita":
+        return _("%(uom)s per person") % {"uom": uom}
+    if measure == "per_km2":
+        return _("%(uom)s per km²") % {"uom": uom}
+    return uom
 
 
 def measure_decimals(indicator: Indicator, measure: str) -> int:
@@ -238,7 +245,7 @@ class Engine:
     def members(self, group: UnitGroup, day: dt.date) -> list[AdminUnit]:
         """The group's members on `day` (membership and unit record both valid then), by code; kept in the process
         for the current reference data (a shared list: not to be changed)."""
-        key = (group.pk, day)
+        key = (group.id, day)  # `id`, not the `pk` property: asked once per cell
         found = self._members.get(key)
         if found is None:
             found = self._members[key] = reference_memo(self._ref, "analytics.members", key,
@@ -401,13 +408,13 @@ class Engine:
         months). None otherwise: the caller combines the units' values."""
         if self.totals is None or not members:
             return None
-        mkey = self._members_keys.get((group.pk, spec.end))
+        mkey = self._members_keys.get((group.id, spec.end))
         if mkey is None:
-            mkey = self._members_keys[(group.pk, spec.end)] = reference_memo(
-                self._ref, "analytics.members_key", (group.pk, spec.end), lambda: members_key(u.pk for u in members))
+            mkey = self._members_keys[(group.id, spec.end)] = reference_memo(
+                self._ref, "analytics.members_key", (group.id, spec.end), lambda: members_key(u.id for u in members))
 
         def row(i: Indicator) -> GroupTotal | None:
-            t = self.totals.get((group.pk, i.pk, spec.code, opt)) if self.totals is not None else None
+            t = self.totals.get((group.id, i.id, spec.code, opt)) if self.totals is not None else None
             if t is None or t.members_key != mkey or (t.missing and spec.period_type != PeriodType.MONTH):
                 return None
             return t
@@ -441,7 +448,7 @@ class Engine:
     # --- measures -------------------------------------------------------------------------------------------
 
     def rule_text(self, ind: Indicator, ent: Entity) -> str:
-        key = (ind.pk, ent.kind == "unit")
+        key = (ind.id, ent.kind == "unit")
         if key not in self._rules:
             self._rules[key] = self._rule_text(ind, ent)
         return self._rules[key]
