@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = ("Refill the published-figures table (AcceptedValue) from every accepted submission, one indicator per "
-            "transaction — after data was written around the workflow (bulk loaders, bench/national.py).")
+    help = ("Refill the published-figures tables from every accepted submission — AcceptedValue one indicator per "
+            "transaction, then the groups' sums (AcceptedTotal) one period per transaction — after data was written "
+            "around the workflow (bulk loaders, bench/national.py).")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--indicator", action="append", default=[], help="Only this indicator code (repeatable).")
@@ -22,4 +23,5 @@ class Command(BaseCommand):
             ids = list(Indicator.objects.filter(code__in=options["indicator"]).values_list("pk", flat=True))
         started = time.perf_counter()
         rows = rollup_rebuild(indicator_ids=ids)
-        self.stdout.write(f"{rows} accepted value(s) in the published-figures table ({time.perf_counter() - started:.1f} s).")
+        self.stdout.write(f"{rows} accepted value(s) in the published-figures tables, groups' sums recomputed "
+                          f"({time.perf_counter() - started:.1f} s).")
