@@ -3,6 +3,7 @@ duplicate suggestions while typing), lifecycle actions, endorsements, internal n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -237,28 +238,31 @@ def _upload(request: HttpRequest, name: str) -> tuple[str, bytes] | None:
     return (f.name or "file", f.read()) if f else None
 
 
+def _write_and_back(request: HttpRequest, pk: int, write: Callable[[Proposal], object], done: str) -> HttpResponse:
+    """A POST on one proposal the user may see: `write` it through its service, then back to its page saying
+    `done` — or the refusal page."""
+    try:
+        write(permissions.proposal_get_for_user(id=pk, user=request.user))
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    messages.success(request, done)
+    return redirect("proposals:detail", pk=pk)
+
+
 @login_required
 @require_POST
 def endorse(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        proposal = permissions.proposal_get_for_user(id=pk, user=request.user)
-        services.endorsement_add(proposal=proposal, actor=request.user, comment=request.POST.get("comment", ""))
-    except ApplicationError as exc:
-        return error_page(request, exc)
-    messages.success(request, _("Your province now supports this proposal."))
-    return redirect("proposals:detail", pk=pk)
+    return _write_and_back(request, pk, lambda proposal: services.endorsement_add(
+        proposal=proposal, actor=request.user, comment=request.POST.get("comment", "")),
+        _("Your province now supports this proposal."))
 
 
 @login_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        proposal = permissions.proposal_get_for_user(id=pk, user=request.user)
-        services.note_add(proposal=proposal, actor=request.user, text=request.POST.get("text", ""))
-    except ApplicationError as exc:
-        return error_page(request, exc)
-    messages.success(request, _("The internal note was saved."))
-    return redirect("proposals:detail", pk=pk)
+    return _write_and_back(request, pk, lambda proposal: services.note_add(
+        proposal=proposal, actor=request.user, text=request.POST.get("text", "")),
+        _("The internal note was saved."))
 
 
 @login_required
