@@ -3,15 +3,11 @@ four editors send the version they all read; exactly one wins, the others get a 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connections
 
 from lienket.core.errors import Conflict
 from lienket.core.models import AuditEntry
+from lienket.core.tests.concurrency import together
 
 from .. import services
 from ..models import Programme
@@ -22,25 +18,6 @@ ROUNDS = 5
 WRITERS = 4
 
 
-def _together(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_edits_one_wins_the_others_get_409(reference_data, clock):
@@ -54,7 +31,7 @@ def test_concurrent_edits_one_wins_the_others_get_409(reference_data, clock):
                 actor=who, programme_id=p.pk, version=version, title=f"Bản {version}-{i}"))
             for i, who in enumerate(editors)
         ]
-        results = _together(calls)
+        results = together(calls)
         winners = [r for r in results if isinstance(r, Programme)]
         conflicts = [r for r in results if isinstance(r, Conflict)]
         assert len(winners) == 1, results

@@ -4,12 +4,12 @@ threads and connections; the version check runs under SELECT ... FOR UPDATE)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from lienket.core.errors import Conflict
+from lienket.core.tests.concurrency import together
 from lienket.library import services
 from lienket.users.models import Role
 from lienket.users.tests.factories import make_user
@@ -24,24 +24,13 @@ def test_concurrent_updates_of_one_version_one_wins() -> None:
     doc = services.document_create(actor=editor, data={
         "doc_type": "decree", "number": "32/2024/NĐ-CP", "title": "Về quản lý, phát triển cụm công nghiệp",
         "issue_date": dt.date(2024, 3, 15)})
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def edit(title: str) -> None:
-        try:
-            barrier.wait()
-            services.document_update(actor=editor, document=doc, version=1, data={"title": title})
-            outcomes.append("saved")
-        except Conflict:
-            outcomes.append("conflict")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=edit, args=(t,)) for t in ("Sửa A", "Sửa B")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = together([
+        lambda title=title: services.document_update(actor=editor, document=doc, version=1, data={"title": title})
+        for title in ("Sửa A", "Sửa B")])
+    for r in results:
+        if isinstance(r, Exception) and not isinstance(r, Conflict):
+            raise r
+    outcomes = ["conflict" if isinstance(r, Conflict) else "saved" for r in results]
     assert sorted(outcomes) == ["conflict", "saved"]
     doc.refresh_from_db()
     assert doc.version == 2

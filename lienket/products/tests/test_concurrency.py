@@ -3,12 +3,10 @@ nothing of theirs is written (the row is locked while the version is checked).""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from lienket.core.errors import Conflict
+from lienket.core.tests.concurrency import together
 from lienket.products import services
 from lienket.products.models import Product
 
@@ -21,25 +19,14 @@ def test_concurrent_updates_from_one_version_one_wins(clock):
     w = products_world()
     product = make_product(w.phutho, "Bưởi", producer="HTX chè Long Cốc")
     users = [w.users["phutho_officer"], w.users["phutho_director"]]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def save(user, score):
-        try:
-            barrier.wait(timeout=10)
-            services.product_update(actor=user, product_id=product.pk, version=1,
-                                    data=product_input(w.phutho, name="Bưởi", stars=3, score=score))
-            outcomes.append("saved")
-        except Conflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(u, s)) for u, s in zip(users, (61, 62), strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = together([
+        lambda user=user, score=score: services.product_update(
+            actor=user, product_id=product.pk, version=1, data=product_input(w.phutho, name="Bưởi", stars=3, score=score))
+        for user, score in zip(users, (61, 62), strict=True)], timeout=30)
+    for r in results:
+        if isinstance(r, Exception) and not isinstance(r, Conflict):
+            raise r
+    outcomes = ["conflict" if isinstance(r, Conflict) else "saved" for r in results]
     assert sorted(outcomes) == ["conflict", "saved"]
     product.refresh_from_db()
     assert product.version == 2

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from lienket.core.models import AuditEntry
+from lienket.core.tests.concurrency import together
 from lienket.proposals.models import Proposal
 from lienket.reporting.tests.test_api_support import token_for
-from lienket.reporting.tests.test_concurrency import _post, _together
+from lienket.reporting.tests.test_concurrency import _post
 from lienket.users.models import MinistryUnit, Role
 from lienket.users.tests.factories import make_user
 
@@ -30,7 +31,7 @@ def _headers(token: str) -> dict[str, str]:
 
 def _round(url: str, tokens: list[str], bodies: list[dict[str, Any]]) -> list[tuple[int, str]]:
     calls = [lambda t=t, b=b: _post(url, json.dumps(b).encode(), _headers(t)) for t, b in zip(tokens, bodies, strict=True)]
-    results = _together(calls)
+    results = together(calls)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     return results
@@ -69,7 +70,7 @@ def test_concurrent_answer_and_decline_only_one_lands(pw, live_server):
             body = {"version": p.version, "answer": f"Trả lời của {token[:6]}", "reason": "Không thuộc thẩm quyền"}
             url = f"{live_server.url}/api/v1/proposals/{p.pk}/{action}"
             calls.append(lambda url=url, b=body, t=token: _post(url, json.dumps(b).encode(), _headers(t)))
-        results = _together(calls)
+        results = together(calls)
         assert sorted(s for s, _ in results) == [200] + [409] * (WRITERS - 1), results
         p = Proposal.objects.get(pk=p.pk)
         assert p.status in ("answered", "declined")

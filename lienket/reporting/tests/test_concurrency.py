@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections
 from django.test import Client
 
+from lienket.core.tests.concurrency import together
 from lienket.reporting.excel.imports import import_job_create, import_job_run
 from lienket.reporting.models import DataValue, DataValueAudit, ImportJob, Submission
 from lienket.reporting.services import submission_open
@@ -44,26 +42,6 @@ def _officers(w: Any, n: int = WRITERS) -> list[Any]:
     ]
 
 
-def _together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at the same instant; return what each returned (or raised)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -126,7 +104,7 @@ def test_concurrent_api_writes_of_one_value_one_wins_the_others_get_409(w, live_
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept-Language": "en"}
             calls.append(lambda body=body, headers=headers: _post(url, body, headers))
 
-        results = _together(calls)
+        results = together(calls)
 
         _assert_round(results, values, before)
         for status, body in results:
@@ -153,7 +131,7 @@ def test_concurrent_row_saves_of_the_entry_form_one_wins_the_others_get_409(w, l
             body = f"row=RETAIL&value-RETAIL={value}&version-RETAIL={version}".encode()
             calls.append(lambda body=body, head=head: _post(url, body, head))
 
-        results = _together(calls)
+        results = together(calls)
 
         _assert_round(results, values, before)
         for status, body in results:
@@ -189,7 +167,7 @@ def test_twenty_one_concurrent_row_saves_of_the_form_give_no_error_and_lose_no_v
             calls.append(lambda url=url, body=body: _post(url, body, head))
             expected[(period, row)] = value
 
-    results = _together(calls)
+    results = together(calls)
 
     _assert_all_saved(results, expected)
 
@@ -209,7 +187,7 @@ def test_twenty_one_concurrent_api_writes_give_no_error_and_lose_no_value(w, liv
             calls.append(lambda body=body: _post(url, body, headers))
             expected[(period, row)] = value
 
-    results = _together(calls)
+    results = together(calls)
 
     _assert_all_saved(results, expected)
     assert Submission.objects.count() == len(PERIODS)
@@ -226,7 +204,7 @@ def test_concurrent_imports_of_one_cell_are_applied_one_after_the_other(w):
                 for i, (p, v) in enumerate(zip(people, values, strict=True))]
         calls = [lambda job=job: import_job_run(job_id=job.pk) for job in jobs]
 
-        results = _together(calls)
+        results = together(calls)
 
         errors = [r for r in results if isinstance(r, Exception)]
         assert not errors, errors
@@ -272,7 +250,7 @@ def test_a_value_saved_while_the_report_is_submitted_is_in_it_or_refused_never_w
             except ApplicationError as exc:
                 return exc
 
-        submitted, saved = _together([submit, save])
+        submitted, saved = together([submit, save])
 
         assert isinstance(submitted, Submission), submitted
         report.refresh_from_db()
